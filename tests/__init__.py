@@ -1,0 +1,1 @@
+"""Tests for the Intecular integration, its device client and the simulator."""

@@ -1,0 +1,41 @@
+"""Fixtures shared by every test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
+import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
+
+
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
+    """Snapshots per Home Assistant release: registry entries gain fields over time."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """tests/<area>/snapshots/ha<major>.<minor>/."""
+        folder = Path(test_location.filepath).parent / "snapshots"
+        return str(folder / f"ha{MAJOR_VERSION}.{MINOR_VERSION}")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Syrupy's snapshot, stored per Home Assistant release."""
+    return snapshot.use_extension(VersionedSnapshotExtension)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/intecular."""
+
+
+@pytest.fixture(autouse=True)
+def auto_socket_enabled(socket_enabled: None) -> None:
+    """Allow loopback sockets: the simulator listens on 127.0.0.1.
+
+    The test harness still limits connections to 127.0.0.1, so nothing leaves the
+    machine.
+    """

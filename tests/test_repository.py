@@ -1,0 +1,88 @@
+"""Repository rules that Home Assistant, hassfest and HACS rely on."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from awesomeversion import AwesomeVersion
+import pytest
+
+ROOT = Path(__file__).parent.parent
+COMPONENT = ROOT / "custom_components" / "intecular"
+
+# hassfest's schema for custom integrations (keys a manifest may have).
+MANIFEST_KEYS = {
+    "domain", "name", "after_dependencies", "bluetooth", "codeowners", "config_flow",
+    "dependencies", "dhcp", "documentation", "homekit", "import_executor", "integration_type",
+    "iot_class", "issue_tracker", "loggers", "mqtt", "requirements", "single_config_entry",
+    "ssdp", "usb", "version", "zeroconf",
+}  # fmt: skip
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_manifest_follows_the_custom_integration_schema() -> None:
+    manifest = _json(COMPONENT / "manifest.json")
+    keys = list(manifest)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:]), "hassfest wants the keys after name sorted"
+    assert set(keys) <= MANIFEST_KEYS
+    assert manifest["domain"] == COMPONENT.name
+    assert manifest["iot_class"] == "local_push"
+    assert manifest["config_flow"] is True
+    assert manifest["zeroconf"] == ["_invis._tcp.local."]
+    assert manifest["codeowners"]
+    assert manifest["documentation"].startswith("https://")
+    assert manifest["issue_tracker"].startswith("https://")
+    assert AwesomeVersion(manifest["version"]).valid
+    assert manifest["requirements"] == [], "the client ships inside the integration"
+
+
+def test_hacs_metadata() -> None:
+    hacs = _json(ROOT / "hacs.json")
+    assert hacs["name"]
+    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion("2025.4.4")
+
+
+def test_translations_are_the_strings() -> None:
+    """Home Assistant reads translations/en.json for a custom integration."""
+    assert (COMPONENT / "strings.json").read_bytes() == (
+        COMPONENT / "translations" / "en.json"
+    ).read_bytes()
+
+
+def test_every_icon_belongs_to_a_translated_entity() -> None:
+    strings = _json(COMPONENT / "strings.json")["entity"]
+    icons = _json(COMPONENT / "icons.json")["entity"]
+    for platform, keys in icons.items():
+        for key in keys:
+            assert key in strings.get(platform, {}), f"icon for unknown {platform}.{key}"
+
+
+def _imported_packages(folder: Path) -> set[tuple[str, str]]:
+    """(file, top-level package) for every absolute import under ``folder``."""
+    found = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {(path.name, alias.name.split(".")[0]) for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add((path.name, node.module.split(".")[0]))
+    return found
+
+
+@pytest.mark.parametrize("folder", [COMPONENT / "api", ROOT / "simulator"], ids=["api", "sim"])
+def test_client_and_simulator_do_not_import_home_assistant(folder: Path) -> None:
+    imports = _imported_packages(folder)
+    assert imports, "nothing was read"
+    assert not {f for f, package in imports if package == "homeassistant"}
+
+
+def test_integration_does_not_import_the_simulator() -> None:
+    imports = _imported_packages(COMPONENT)
+    assert ("__init__.py", "homeassistant") in imports
+    assert not {f for f, package in imports if package in ("simulator", "tests")}
