@@ -1,0 +1,80 @@
+"""Client for the local WebSocket API of Intecular's InvisOutlet and InvisDeco.
+
+This package uses asyncio and aiohttp only; it knows nothing of Home Assistant.
+"""
+
+from .client import IntecularClient
+from .errors import (
+    FrameError,
+    IntecularCommandRefusedError,
+    IntecularConnectionError,
+    IntecularError,
+    IntecularProtocolError,
+    IntecularTimeoutError,
+)
+from .models import (
+    AccessoryNames,
+    AvailableUpdates,
+    ColorLed,
+    ColorLight,
+    DeviceConfig,
+    FaceplateInfo,
+    FirmwareVersions,
+    ModuleInfo,
+    MqttSettings,
+    NetworkSettings,
+    Nightlight,
+    OtaAck,
+    OtaProgress,
+    OtaResult,
+    OutletInfo,
+    OutletStates,
+    Push,
+    RadarInfo,
+    SensorReadings,
+)
+from .protocol import (
+    Accessory,
+    Callback,
+    ColorMode,
+    LightSelector,
+    MqttCommand,
+    OtaMethod,
+    OtaTarget,
+)
+
+__all__ = [
+    "Accessory",
+    "AccessoryNames",
+    "AvailableUpdates",
+    "Callback",
+    "ColorLed",
+    "ColorLight",
+    "ColorMode",
+    "DeviceConfig",
+    "FaceplateInfo",
+    "FirmwareVersions",
+    "FrameError",
+    "IntecularClient",
+    "IntecularCommandRefusedError",
+    "IntecularConnectionError",
+    "IntecularError",
+    "IntecularProtocolError",
+    "IntecularTimeoutError",
+    "LightSelector",
+    "ModuleInfo",
+    "MqttCommand",
+    "MqttSettings",
+    "NetworkSettings",
+    "Nightlight",
+    "OtaAck",
+    "OtaMethod",
+    "OtaProgress",
+    "OtaResult",
+    "OtaTarget",
+    "OutletInfo",
+    "OutletStates",
+    "Push",
+    "RadarInfo",
+    "SensorReadings",
+]

@@ -1,0 +1,334 @@
+"""The transport: one WebSocket to one outlet, requests by packetID, pushes to subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+import logging
+import random
+import time
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+
+from .errors import (
+    FrameError,
+    IntecularCommandRefusedError,
+    IntecularConnectionError,
+    IntecularProtocolError,
+    IntecularTimeoutError,
+)
+from .models import PUSH_PARSERS, Push, parse_push
+from .protocol import PACKET_ID_MAX, PACKET_ID_MIN, Callback, Frame, build_request, parse_frame
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_PORT = 80
+REQUEST_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 10.0
+HEARTBEAT = 10.0  # a ping every 10 s; no pong within 5 s closes the link
+BAD_FRAME_WARNING_INTERVAL = 60.0
+
+type PushCallback = Callable[[Push], None]
+
+# Callbacks that only ever answer a request: such a frame with nobody waiting is late.
+_REPLY_ONLY = frozenset(int(c) for c in Callback) - PUSH_PARSERS.keys()
+
+
+def _add[T](listeners: list[T], listener: T) -> Callable[[], None]:
+    listeners.append(listener)
+
+    def remove() -> None:
+        if listener in listeners:
+            listeners.remove(listener)
+
+    return remove
+
+
+@dataclass(slots=True)
+class _Pending:
+    callback: int
+    future: asyncio.Future[Frame | None]
+    ack_on_disconnect: bool = False
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """Counters for diagnostics."""
+
+    connects: int = 0
+    frames: int = 0
+    bad_frames: int = 0
+    last_bad_frame: str | None = None
+    last_warning: float = field(default=-BAD_FRAME_WARNING_INTERVAL, repr=False)
+    suppressed: int = field(default=0, repr=False)
+
+
+class Connection:
+    """One outlet's ``ws://<host>:<port>/ws``.
+
+    ``connect()`` opens the socket and ``listen()`` reads it until it closes; requests
+    are answered only while ``listen()`` runs. ``async with`` does both for scripts.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        session: aiohttp.ClientSession,
+        *,
+        port: int = DEFAULT_PORT,
+        request_timeout: float = REQUEST_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        heartbeat: float = HEARTBEAT,
+    ) -> None:
+        """Prepare a client; nothing is opened until ``connect()``."""
+        self.host = host
+        self.port = port
+        self.request_timeout = request_timeout
+        self.connect_timeout = connect_timeout
+        self.heartbeat = heartbeat
+        self.stats = ClientStats()
+        self._session = session
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._pending: dict[int, _Pending] = {}
+        self._subscribers: list[PushCallback] = []
+        self._disconnect_listeners: list[Callable[[], None]] = []
+        self._valid_frames = 0
+        self._listen_task: asyncio.Task[None] | None = None
+
+    # --- connection -----------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The WebSocket address."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"ws://{host}:{self.port}/ws"
+
+    @property
+    def connected(self) -> bool:
+        """Whether a socket is open."""
+        return self._ws is not None and not self._ws.closed
+
+    async def connect(self) -> None:
+        """Open the WebSocket (does nothing when already open)."""
+        if self.connected:
+            return
+        try:
+            async with asyncio.timeout(self.connect_timeout):
+                ws = await self._session.ws_connect(
+                    self.url,
+                    heartbeat=self.heartbeat,
+                    autoclose=True,
+                    autoping=True,
+                    # a hung outlet never answers the close handshake: don't wait 10 s
+                    timeout=aiohttp.ClientWSTimeout(ws_close=self.request_timeout),
+                )
+        except aiohttp.WSServerHandshakeError as err:
+            raise IntecularProtocolError(
+                f"{self.url} answered HTTP {err.status} instead of a WebSocket"
+            ) from err
+        except TimeoutError as err:
+            raise IntecularTimeoutError(f"no answer from {self.url}") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise IntecularConnectionError(f"cannot connect to {self.url}: {err}") from err
+        self._ws = ws
+        self._valid_frames = 0
+        self.stats.connects += 1
+
+    async def listen(self) -> None:
+        """Read frames until the socket closes.
+
+        Returns when ``close()`` closed it; raises ``IntecularConnectionError`` when
+        the outlet or the network dropped it (heartbeat included).
+        """
+        ws = self._ws
+        if ws is None:
+            raise IntecularConnectionError("not connected")
+        reason: BaseException | str = "closed by the outlet"
+        try:
+            while True:
+                msg = await ws.receive()
+                if msg.type is aiohttp.WSMsgType.TEXT:
+                    self._handle_text(msg.data)
+                elif msg.type is aiohttp.WSMsgType.BINARY:
+                    self._bad_frame("binary frame", msg.data)
+                else:
+                    if msg.type is aiohttp.WSMsgType.ERROR:
+                        reason = ws.exception() or "socket error"
+                    break
+        finally:
+            dropped = self._drop(ws)  # False when close() got there first
+            if not ws.closed:
+                await ws.close()
+            # aiohttp 3.11 re-arms the heartbeat after a missed pong closed the socket
+            getattr(ws, "_cancel_heartbeat", lambda: None)()
+        if dropped:
+            raise IntecularConnectionError(f"connection to {self.url} lost: {reason}")
+
+    async def close(self) -> None:
+        """Close the socket, stop ``listen()`` and fail every waiting request."""
+        if (ws := self._ws) is not None:
+            self._drop(ws)
+            await ws.close()
+        if self._listen_task is not None:
+            task, self._listen_task = self._listen_task, None
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, IntecularConnectionError):
+                await task
+
+    def _drop(self, ws: aiohttp.ClientWebSocketResponse) -> bool:
+        """Forget ``ws``, settle everything that waited on it, tell the listeners.
+
+        Returns whether ``ws`` was the open socket (False when already dropped).
+        """
+        if self._ws is not ws:
+            return False
+        self._ws = None
+        pending, self._pending = self._pending, {}
+        for entry in pending.values():
+            if entry.future.done():
+                continue
+            if entry.ack_on_disconnect:
+                entry.future.set_result(None)
+            else:
+                entry.future.set_exception(
+                    IntecularConnectionError(f"connection to {self.url} closed")
+                )
+        for listener in tuple(self._disconnect_listeners):
+            listener()
+        return True
+
+    async def __aenter__(self) -> Self:
+        """Connect and listen in a background task (for scripts and tests)."""
+        await self.connect()
+        self._listen_task = asyncio.create_task(self.listen(), name=f"intecular {self.url}")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close everything ``__aenter__`` started."""
+        await self.close()
+
+    # --- pushes ---------------------------------------------------------------------
+
+    def subscribe(self, callback: PushCallback) -> Callable[[], None]:
+        """Call ``callback`` with every pushed model; returns the unsubscribe function."""
+        return _add(self._subscribers, callback)
+
+    def on_disconnect(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` the moment the open socket is gone (dropped or closed)."""
+        return _add(self._disconnect_listeners, callback)
+
+    def _handle_text(self, data: str) -> None:
+        self.stats.frames += 1
+        try:
+            frame = parse_frame(data)
+        except FrameError as err:
+            self._bad_frame(str(err), data)
+            return
+        pending = self._pending.get(frame.packet_id) if frame.packet_id is not None else None
+        if pending is not None and frame.callback in (None, pending.callback):
+            self._valid_frames += 1
+            if not pending.future.done():
+                pending.future.set_result(frame)
+            return
+        if frame.callback is None or (frame.puback is not None and frame.callback in _REPLY_ONLY):
+            _LOGGER.debug("Ignoring a reply nobody waits for (late?): %.200s", data)
+            return
+        try:
+            push = parse_push(frame.callback, frame.args)
+        except FrameError as err:
+            self._bad_frame(str(err), data)
+            return
+        self._valid_frames += 1
+        for subscriber in tuple(self._subscribers):
+            try:
+                subscriber(push)
+            except Exception:
+                _LOGGER.exception("Push subscriber failed on %s", push)
+
+    def _bad_frame(self, error: str, data: str | bytes) -> None:
+        """Log a frame we cannot use: debug always, a warning at most once a minute."""
+        stats = self.stats
+        stats.bad_frames += 1
+        stats.last_bad_frame = error
+        _LOGGER.debug("Dropped a malformed frame from %s (%s): %.200r", self.host, error, data)
+        now = time.monotonic()
+        if now - stats.last_warning < BAD_FRAME_WARNING_INTERVAL:
+            stats.suppressed += 1
+            return
+        suppressed, stats.suppressed = stats.suppressed, 0
+        stats.last_warning = now
+        _LOGGER.warning(
+            "Dropped a malformed frame from %s: %s%s",
+            self.host,
+            error,
+            f" ({suppressed} more since the last warning)" if suppressed else "",
+        )
+
+    # --- requests -------------------------------------------------------------------
+
+    async def request(
+        self,
+        callback: int,
+        args: Any = None,
+        *,
+        timeout: float | None = None,
+        ack_on_disconnect: bool = False,
+    ) -> Frame | None:
+        """Send a request and wait for its reply; ``PUBACK: 0`` raises.
+
+        With ``ack_on_disconnect`` a socket that closes before the reply counts as the
+        answer (an outlet that restarts at once instead of replying) and gives None.
+        """
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise IntecularConnectionError(f"not connected to {self.url}")
+        packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
+        while packet_id in self._pending:
+            packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
+        future: asyncio.Future[Frame | None] = asyncio.get_running_loop().create_future()
+        self._pending[packet_id] = _Pending(int(callback), future, ack_on_disconnect)
+        valid_before = self._valid_frames
+        bad_before = self.stats.bad_frames
+        try:
+            await ws.send_str(build_request(packet_id, callback, args))
+            async with asyncio.timeout(self.request_timeout if timeout is None else timeout):
+                frame = await future
+        except TimeoutError:
+            if self._valid_frames == valid_before == 0 and self.stats.bad_frames > bad_before:
+                raise IntecularProtocolError(
+                    f"{self.url} answers, but not with the InvisOutlet protocol"
+                ) from None
+            raise IntecularTimeoutError(
+                f"no reply to callback {int(callback)} from {self.host}"
+            ) from None
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as err:
+            raise IntecularConnectionError(f"cannot send to {self.url}: {err}") from err
+        finally:
+            entry = self._pending.get(packet_id)
+            if entry is not None and entry.future is future:
+                del self._pending[packet_id]
+            if not future.done():
+                future.cancel()
+        if frame is not None and frame.puback == 0:
+            raise IntecularCommandRefusedError(int(callback))
+        return frame
+
+    async def send(self, callback: int, args: Any = None) -> None:
+        """Send a command that the outlet never answers (5, 6, 7)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise IntecularConnectionError(f"not connected to {self.url}")
+        packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
+        try:
+            await ws.send_str(build_request(packet_id, callback, args))
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as err:
+            raise IntecularConnectionError(f"cannot send to {self.url}: {err}") from err

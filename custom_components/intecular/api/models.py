@@ -1,0 +1,366 @@
+"""Immutable models of what the outlet reports, parsed from ``callbackArgs``.
+
+Configuration, firmware and sensor models live in their own modules and are
+re-exported here, so ``models`` is the one place to import them from.
+
+Each model has ``from_args`` (tolerant of every shape protocol.md lists, raising
+``FrameError`` on anything else) and, where the simulator or a command needs it,
+``to_args`` producing the wire shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .config import DeviceConfig, MqttSettings, NetworkSettings
+from .errors import FrameError
+from .firmware import AvailableUpdates, FirmwareVersions, OtaAck, OtaProgress, OtaResult
+from .protocol import Callback, ColorMode, as_dict, as_flag, as_int, as_list, as_str, clamp, opt_str
+from .sensors import SensorReadings
+
+__all__ = [
+    "AccessoryNames",
+    "AvailableUpdates",
+    "ColorLed",
+    "ColorLight",
+    "DeviceConfig",
+    "FaceplateInfo",
+    "FirmwareVersions",
+    "ModuleInfo",
+    "MqttSettings",
+    "NetworkSettings",
+    "Nightlight",
+    "OtaAck",
+    "OtaProgress",
+    "OtaResult",
+    "OutletInfo",
+    "OutletStates",
+    "Push",
+    "RadarInfo",
+    "SensorReadings",
+    "parse_push",
+]
+
+_UNKNOWN_DEVICE_NAMES = frozenset({"", "unknown"})
+
+
+# --- outlets (9, 10) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutletStates:
+    """Power state of the two outlets (callback 9)."""
+
+    outlet_1: bool
+    outlet_2: bool
+
+    @classmethod
+    def from_args(cls, args: Any) -> OutletStates:
+        """Parse ``[o1, o2]`` or the wrapped push form ``[x, [o1, o2]]``."""
+        values = as_list(args, "outlet states", 2)
+        if isinstance(values[1], list):
+            values = as_list(values[1], "outlet states", 2)
+        return cls(as_flag(values[0], "outlet 1"), as_flag(values[1], "outlet 2"))
+
+    def to_args(self) -> list[int]:
+        """Wire form ``[o1, o2]``."""
+        return [int(self.outlet_1), int(self.outlet_2)]
+
+    def is_on(self, outlet: int) -> bool:
+        """State of outlet 1 or 2."""
+        return self.outlet_1 if outlet == 1 else self.outlet_2
+
+
+# --- device information (12) ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """Identity and firmware of one module (``IM`` or ``PM`` in callback 12)."""
+
+    serial: str
+    mac: str | None = None
+    device: str | None = None
+    hw_rev: str | None = None
+    fw_rev: str | None = None
+
+    @property
+    def model(self) -> str | None:
+        """The model name, or None while the module reports "" or "Unknown"."""
+        if self.device is None or self.device.strip().lower() in _UNKNOWN_DEVICE_NAMES:
+            return None
+        return self.device
+
+    @property
+    def needs_restart(self) -> bool:
+        """An empty firmware version means the module must be restarted."""
+        return self.fw_rev == ""
+
+
+@dataclass(frozen=True, slots=True)
+class RadarInfo:
+    """The faceplate's occupancy radar (``PM.radar``)."""
+
+    fw_rev: str | None = None
+    hw_type: str | None = None
+    mac: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FaceplateInfo(ModuleInfo):
+    """The InvisDeco faceplate (``PM`` in callback 12)."""
+
+    online: bool = True
+    variant: str | None = None
+    radar: RadarInfo | None = None
+
+    @property
+    def is_aura(self) -> bool:
+        """An Aura faceplate has colour LED arrays instead of a white nightlight."""
+        return (self.variant or "").strip().lower() == "aura"
+
+    @property
+    def is_pro(self) -> bool:
+        """A Pro faceplate has the environment sensors, radar and white nightlight."""
+        return not self.is_aura and (
+            self.radar is not None or "pro" in (self.variant or "").lower()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OutletInfo:
+    """Callback 12: the outlet module and, when attached and known, its faceplate."""
+
+    outlet: ModuleInfo
+    faceplate: FaceplateInfo | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> OutletInfo:
+        """Parse ``{IM: {...}, PM: {...}}``; ``PM`` may be missing."""
+        data = as_dict(args, "device info")
+        im = as_dict(data.get("IM"), "IM")
+        serial = opt_str(im, "sn")
+        if not serial:
+            raise FrameError("IM has no serial")
+        outlet = ModuleInfo(
+            serial,
+            opt_str(im, "MAC"),
+            opt_str(im, "device"),
+            opt_str(im, "hw_rev"),
+            opt_str(im, "fw_rev"),
+        )
+        faceplate = None
+        if (pm := data.get("PM")) is not None:
+            pm = as_dict(pm, "PM")
+            if pm_serial := opt_str(pm, "sn"):
+                radar = None
+                if (raw := pm.get("radar")) is not None:
+                    raw = as_dict(raw, "radar")
+                    radar = RadarInfo(
+                        opt_str(raw, "fw_rev") or opt_str(raw, "fw_ver"),
+                        opt_str(raw, "hw_type"),
+                        opt_str(raw, "MAC"),
+                    )
+                faceplate = FaceplateInfo(
+                    pm_serial,
+                    opt_str(pm, "MAC"),
+                    opt_str(pm, "device"),
+                    opt_str(pm, "hw_rev"),
+                    opt_str(pm, "fw_rev"),
+                    online=as_flag(pm.get("online", True), "online"),
+                    variant=opt_str(pm, "type"),
+                    radar=radar,
+                )
+        return cls(outlet, faceplate)
+
+    @property
+    def faceplate_online(self) -> bool:
+        """Whether a faceplate is attached and talking to the outlet."""
+        return self.faceplate is not None and self.faceplate.online
+
+
+# --- nightlight (14, 15) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Nightlight:
+    """The Pro's white nightlight (callback 15)."""
+
+    on: bool
+    brightness: int
+
+    @classmethod
+    def from_args(cls, args: Any) -> Nightlight:
+        """Parse ``[on, brightness]``; any mode above 0 counts as on."""
+        values = as_list(args, "nightlight", 2)
+        return cls(
+            as_int(values[0], "nightlight state") > 0,
+            clamp(as_int(values[1], "nightlight brightness"), 0, 100),
+        )
+
+    def to_args(self) -> list[int]:
+        """Wire form ``[on, brightness]``."""
+        return [int(self.on), self.brightness]
+
+
+# --- colour light (17, 18) ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColorLed:
+    """One LED of a colour array. 18 reports hue/saturation and kelvin, either may lack."""
+
+    on: bool
+    brightness: int
+    hue: int | None = None
+    saturation: int | None = None
+    kelvin: int | None = None
+
+    @classmethod
+    def from_args(cls, entry: Any) -> ColorLed:
+        """Parse ``[state, brightness, [hue, sat]?, kelvin?]`` in any combination."""
+        values = as_list(entry, "LED", 2)
+        hue = saturation = kelvin = None
+        for extra in values[2:4]:
+            if isinstance(extra, list):
+                pair = as_list(extra, "hue/saturation", 2)
+                hue = clamp(as_int(pair[0], "hue"), 0, 360)
+                saturation = clamp(as_int(pair[1], "saturation"), 0, 100)
+            elif extra is not None:
+                kelvin = as_int(extra, "kelvin")
+        return cls(
+            as_flag(values[0], "LED state"),
+            clamp(as_int(values[1], "LED brightness"), 0, 100),
+            hue,
+            saturation,
+            kelvin,
+        )
+
+    def to_args(self, mode: int | None = None) -> list[Any]:
+        """Wire form: the temperature or HSV entry for a 17 command, or the full 18 entry."""
+        entry: list[Any] = [int(self.on), self.brightness]
+        if mode == ColorMode.STATIC_TEMPERATURE:
+            entry.append(self.kelvin)
+            return entry
+        entry.append([self.hue or 0, self.saturation or 0])
+        if mode is None and self.kelvin is not None:
+            entry.append(self.kelvin)
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class ColorLight:
+    """State of, or command for, one colour LED array (callbacks 17 and 18)."""
+
+    selector: int
+    mode: int
+    leds: tuple[ColorLed, ...]
+    speed: int | None = None
+    random: bool | None = None
+    random_brightness: int | None = None
+
+    @classmethod
+    def from_args(cls, args: Any) -> ColorLight:
+        """Parse ``[selector, mode, [leds...], speed?, random?, level?]``."""
+        values = as_list(args, "colour light", 3)
+        leds = tuple(ColorLed.from_args(e) for e in as_list(values[2], "LED list"))
+        trailing = values[3:6]
+        speed = as_int(trailing[0], "speed") if len(trailing) > 0 else None
+        random = as_flag(trailing[1], "random") if len(trailing) > 1 else None
+        level = as_int(trailing[2], "random brightness") if len(trailing) > 2 else None
+        return cls(
+            as_int(values[0], "selector"),
+            as_int(values[1], "mode"),
+            leds,
+            speed,
+            random,
+            level,
+        )
+
+    def to_args(self, *, command: bool = False) -> list[Any]:
+        """Wire form of a 17 command (``command=True``) or an 18 reply/push."""
+        mode = self.mode if command else None
+        args: list[Any] = [self.selector, self.mode, [led.to_args(mode) for led in self.leds]]
+        for value in (self.speed, self.random, self.random_brightness):
+            if value is None:
+                break
+            args.append(int(value))
+        return args
+
+    @property
+    def color_mode(self) -> ColorMode | None:
+        """The mode as an enum, or None for a mode this client does not know."""
+        try:
+            return ColorMode(self.mode)
+        except ValueError:
+            return None
+
+    @property
+    def is_on(self) -> bool:
+        """An array is on when any LED is on (effects: when the device runs one)."""
+        return any(led.on for led in self.leds)
+
+
+# --- accessory names (3, 4) ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AccessoryNames:
+    """User-given names of the outlets and the nightlight (callback 3)."""
+
+    names: Mapping[int, str]
+
+    @classmethod
+    def from_args(cls, args: Any) -> AccessoryNames:
+        """Parse the bare list or the vendor's ``{"payload": [...]}`` wrapper."""
+        if isinstance(args, dict):
+            args = args.get("payload")
+        names: dict[int, str] = {}
+        for raw in as_list(args, "accessory names"):
+            entry = as_dict(raw, "accessory name")
+            names[as_int(entry.get("accessory"), "accessory")] = as_str(entry.get("name"), "name")
+        return cls(names)
+
+    def to_args(self) -> list[dict[str, Any]]:
+        """Wire form ``[{accessory, name}, ...]``."""
+        return [{"accessory": a, "name": n} for a, n in sorted(self.names.items())]
+
+    def get(self, accessory: int) -> str | None:
+        """The name of one accessory, or None when it has none."""
+        name = self.names.get(accessory, "").strip()
+        return name or None
+
+
+# --- push dispatch -----------------------------------------------------------------
+
+type Push = (
+    OutletStates
+    | SensorReadings
+    | OutletInfo
+    | Nightlight
+    | ColorLight
+    | OtaAck
+    | OtaProgress
+    | OtaResult
+)
+
+PUSH_PARSERS: Mapping[int, Callable[[Any], Push]] = {
+    Callback.OUTLETS: OutletStates.from_args,
+    Callback.SENSORS: SensorReadings.from_args,
+    Callback.DEVICE_INFO: OutletInfo.from_args,
+    Callback.NIGHTLIGHT: Nightlight.from_args,
+    Callback.COLOR_LIGHT: ColorLight.from_args,
+    Callback.PERFORM_UPDATE: OtaAck.from_args,
+    Callback.UPDATE_PROGRESS: OtaProgress.from_args,
+    Callback.UPDATE_RESULT: OtaResult.from_args,
+}
+
+
+def parse_push(callback: int, args: Any) -> Push:
+    """Turn a pushed frame's arguments into its model."""
+    parser = PUSH_PARSERS.get(callback)
+    if parser is None:
+        raise FrameError(f"callback {callback} is never pushed")
+    return parser(args)
