@@ -1,0 +1,358 @@
+"""The device core: requests in, replies and pushes out, and its timed activities.
+
+Requests are handled in arrival order on each connection. A reply echoes the
+request's ``packetID`` and carries ``sn`` and ``PUBACK`` (``payload`` only for
+data-returning callbacks); pushes queued while a request is handled go out right
+after its reply, to every connected client, with a device-chosen ``packetID`` that
+never repeats one of the last requests'.
+
+Assumptions: a frame that is not a valid request is answered
+``{"sn", "packetID", "PUBACK": 0}`` when it is a JSON object with an integer
+``packetID``, and ignored otherwise; binary frames are ignored; unknown callback
+numbers are answered ``PUBACK: 0``. Every client connecting within
+``boot_announce_window`` after a reboot gets one 12 push right after connecting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Coroutine
+import contextlib
+import itertools
+import logging
+import math
+import random
+from typing import Any, Final
+
+from custom_components.intecular.api.errors import FrameError
+from custom_components.intecular.api.models import Nightlight, OutletStates
+from custom_components.intecular.api.protocol import (
+    PACKET_ID_MAX,
+    PACKET_ID_MIN,
+    Callback,
+    build_frame,
+    parse_request,
+)
+
+from .frames import garbage_frames, salvage_packet_id
+from .handlers import HANDLERS
+from .identity import Identity
+from .options import Faults, Quirks, Timings, Variant
+from .replies import FAIL, Reply
+from .server import Session, WebSocketServer
+from .state import DeviceState
+
+_LOGGER = logging.getLogger(__name__)
+
+REQUEST_LOG_SIZE: Final = 10_000
+FLUSH_TIMEOUT: Final = 1.0
+"""How long a reboot waits for queued frames to reach the clients."""
+
+
+class Device:
+    """One simulated outlet, without the convenience API of ``SimulatedOutlet``."""
+
+    def __init__(  # noqa: PLR0917
+        self,
+        variant: Variant | str,
+        serial: str | None,
+        host: str,
+        port: int,
+        sensor_interval: float,
+        seed: int | None,
+        hw_rev: str,
+        timings: Timings,
+        quirks: Quirks,
+        faults: Faults,
+    ) -> None:
+        """Build the device; nothing runs until ``start()``."""
+        self.variant = Variant(variant)
+        self.identity = Identity.generate(seed, serial)
+        self.state = DeviceState(
+            self.variant, self.identity, hw_rev, random.Random(None if seed is None else seed)
+        )
+        self.timings, self.quirks, self.faults = timings, quirks, faults
+        self.sensor_interval = sensor_interval
+        self.requests: deque[tuple[int, Any]] = deque(maxlen=REQUEST_LOG_SIZE)
+        """Every request received, as ``(callback, args)``, oldest first."""
+        self.total_connections = 0
+        self._ids = random.Random(None if seed is None else f"packets:{seed}")
+        self._recent_ids: deque[int] = deque(maxlen=256)
+        self._garbage = itertools.cycle(garbage_frames(self.identity.serial))
+        self._server = WebSocketServer(
+            host,
+            port,
+            faults,
+            on_connect=self._on_connect,
+            on_text=self._on_text,
+            garbage=lambda: next(self._garbage),
+        )
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._deferred: list[str] | None = None
+        self._announce_until = -math.inf
+        self._online = asyncio.Event()
+        self._online.set()
+        self._client_arrived = asyncio.Event()
+        self._update: asyncio.Task[None] | None = None
+        self._faceplate: asyncio.Task[None] | None = None
+        self._calibration: asyncio.Task[None] | None = None
+        self._accuracy: asyncio.Task[None] | None = None
+
+    # --- frames out ------------------------------------------------------------------
+
+    def _push_id(self) -> int:
+        while (packet_id := self._ids.randint(PACKET_ID_MIN, PACKET_ID_MAX)) in self._recent_ids:
+            pass
+        return packet_id
+
+    def _push_frame(self, callback: Callback, args: Any) -> str:
+        puback = 1 if self.quirks.puback_on_push else None
+        return build_frame(self.identity.serial, self._push_id(), callback, args, puback=puback)
+
+    def push(self, callback: Callback, args: Any) -> None:
+        """Send a push to every client (after the reply, while a request is handled)."""
+        frame = self._push_frame(callback, args)
+        if self._deferred is not None:
+            self._deferred.append(frame)
+        else:
+            self._server.broadcast(frame)
+
+    def push_device_info(self) -> None:
+        """Push 12."""
+        self.push(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
+
+    def push_sensor_readings(self) -> None:
+        """Push 11, when the faceplate is there to report."""
+        if self.state.faceplate_available:
+            self.push(Callback.SENSORS, self.state.sensor_args(self.quirks))
+
+    # --- state changes that push ---------------------------------------------------------
+
+    def change_outlets(self, outlets: OutletStates) -> None:
+        """Set both outlets and push 9."""
+        self.state.outlets = outlets
+        args: list[Any] = outlets.to_args()
+        self.push(Callback.OUTLETS, [0, args] if self.quirks.wrapped_outlet_push else args)
+
+    def change_nightlight(self, nightlight: Nightlight) -> None:
+        """Set the white nightlight and push 15."""
+        self.state.nightlight = nightlight
+        self.push(Callback.NIGHTLIGHT, nightlight.to_args())
+
+    # --- frames in -------------------------------------------------------------------
+
+    def _on_connect(self, session: Session) -> None:
+        self.total_connections += 1
+        self._client_arrived.set()
+        if asyncio.get_running_loop().time() < self._announce_until:
+            session.send(
+                self._push_frame(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
+            )
+
+    def _on_text(self, session: Session, text: str) -> None:
+        try:
+            packet_id, callback, args = parse_request(text)
+        except FrameError:
+            if (salvaged := salvage_packet_id(text)) is not None:
+                self._reply(session, salvaged, 0, FAIL)
+            return
+        self.requests.append((callback, args))
+        self._recent_ids.append(packet_id)
+        if self.faults.reply_delay > 0:
+            self.spawn(self._handle_later(session, packet_id, callback, args))
+        else:
+            self._handle(session, packet_id, callback, args)
+
+    async def _handle_later(
+        self, session: Session, packet_id: int, callback: int, args: Any
+    ) -> None:
+        await asyncio.sleep(self.faults.reply_delay)
+        self._handle(session, packet_id, callback, args)
+
+    def _handle(self, session: Session, packet_id: int, callback: int, args: Any) -> None:
+        handler = HANDLERS.get(callback)
+        self._deferred = []
+        try:
+            reply = FAIL if handler is None else handler(self, args)
+        except Exception:
+            _LOGGER.exception("callback %s with %r failed", callback, args)
+            reply = FAIL
+        finally:
+            deferred, self._deferred = self._deferred, None
+        if reply is not None:
+            self._reply(session, packet_id, callback, reply)
+        for frame in deferred:
+            self._server.broadcast(frame)
+
+    def _reply(self, session: Session, packet_id: int, callback: int, reply: Reply) -> None:
+        if self.faults.drop_replies or session not in self._server.sessions:
+            return
+        session.send(
+            build_frame(
+                self.identity.serial,
+                packet_id,
+                callback if reply.data else None,
+                reply.args,
+                puback=reply.puback,
+            )
+        )
+
+    # --- tasks ---------------------------------------------------------------------------
+
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run a device activity; ``stop()`` cancels whatever is still running."""
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (err := task.exception()) is not None:
+            _LOGGER.error("simulator activity failed", exc_info=err)
+
+    @staticmethod
+    def _cancel(task: asyncio.Task[None] | None) -> None:
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _cancel_all(self) -> None:
+        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- reboots -------------------------------------------------------------------------
+
+    async def reboot(self, delay: float | None = None) -> None:
+        """Go down now (sockets dropped, connections refused), come back after ``delay``.
+
+        Returns once the outlet is down; an update in progress is abandoned. Does
+        nothing while the outlet is already down.
+        """
+        if not self.state.online:
+            return
+        self._cancel(self._update)
+        await self._go_down()
+        self.spawn(self._come_back_after(self._delay(delay, self.timings.reboot_delay)))
+
+    async def reboot_cycle(
+        self, delay: float, before_boot: Callable[[], None] | None = None
+    ) -> None:
+        """Go down, wait, run ``before_boot`` (e.g. install firmware) and come back."""
+        await self._go_down()
+        await self._come_back_after(delay, before_boot)
+
+    @staticmethod
+    def _delay(delay: float | None, default: float) -> float:
+        return default if delay is None else delay
+
+    async def _go_down(self) -> None:
+        self.state.online = False
+        self._online.clear()
+        for task in (self._faceplate, self._calibration, self._accuracy):
+            self._cancel(task)
+        await self._server.unlisten()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FLUSH_TIMEOUT):
+                await self._server.flush()
+        self._server.drop_all()
+
+    async def _come_back_after(
+        self, delay: float, before_boot: Callable[[], None] | None = None
+    ) -> None:
+        await asyncio.sleep(delay)
+        if before_boot is not None:
+            before_boot()
+        state = self.state
+        state.boot_count += 1
+        state.faceplate.restarting = False
+        state.sensors.occupancy_phase = None
+        state.sensors.accuracy_reset = False
+        self._announce_until = asyncio.get_running_loop().time() + self.timings.boot_announce_window
+        self._client_arrived.clear()
+        await self._server.listen()
+        state.online = True
+        self._online.set()
+
+    async def wait_until_online(self) -> None:
+        """Return once the outlet accepts connections."""
+        await self._online.wait()
+
+    async def wait_for_client(self, timeout: float) -> None:
+        """Return once a client is connected, or after ``timeout``."""
+        if self._server.sessions:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._client_arrived.wait()
+
+    # --- faceplate activities ------------------------------------------------------------
+
+    def run_update(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run an OTA sequence; ``state.ota_target`` clears when it ends in any way."""
+
+        async def run() -> None:
+            try:
+                await coro
+            finally:
+                self.state.ota_target = None
+
+        self._update = self.spawn(run())
+
+    def start_faceplate_restart(self, delay: float | None = None) -> bool:
+        """Restart the faceplate (False when it is not available to restart)."""
+        if not self.state.faceplate_available:
+            return False
+        delay = self._delay(delay, self.timings.faceplate_restart_delay)
+        self._faceplate_leaves()
+        self._faceplate = self.spawn(self.faceplate_cycle(delay))
+        return True
+
+    def _faceplate_leaves(self) -> None:
+        self.state.faceplate.restarting = True
+        self._cancel(self._calibration)
+        self.state.sensors.occupancy_phase = None
+
+    async def faceplate_cycle(
+        self, delay: float, before_back: Callable[[], None] | None = None
+    ) -> None:
+        """The faceplate leaves 12 and goes quiet for ``delay``, then returns (12 push)."""
+        self._faceplate_leaves()
+        await asyncio.sleep(delay)
+        if before_back is not None:
+            before_back()
+        self.state.faceplate.restarting = False
+        self.push_device_info()
+
+    def start_occupancy_calibration(self, seconds: int) -> None:
+        """26: after ``calibration_delay``, occupancy_state reads 4, 5, 6, then normal."""
+        self._cancel(self._calibration)
+        self._calibration = self.spawn(self._calibrate(seconds))
+
+    async def _calibrate(self, seconds: int) -> None:
+        sensors = self.state.sensors
+        try:
+            await asyncio.sleep(self.timings.calibration_delay)
+            for phase in (4, 5, 6):
+                sensors.occupancy_phase = phase
+                self.push_sensor_readings()
+                await asyncio.sleep(seconds * self.timings.calibration_second / 3)
+        finally:
+            sensors.occupancy_phase = None
+        self.push_sensor_readings()
+
+    def reset_faceplate_calibration(self) -> None:
+        """25: calibrations cleared; accuracies read 0 for ``accuracy_recovery``."""
+        sensors = self.state.sensors
+        sensors.temperature_offset = sensors.humidity_offset = 0.0
+        sensors.accuracy_reset = True
+        self._cancel(self._accuracy)
+        self._accuracy = self.spawn(self._recover_accuracy())
+
+    async def _recover_accuracy(self) -> None:
+        try:
+            await asyncio.sleep(self.timings.accuracy_recovery)
+        finally:
+            self.state.sensors.accuracy_reset = False

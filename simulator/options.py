@@ -1,0 +1,171 @@
+"""What kind of outlet to simulate, and the knobs that change how it behaves.
+
+Every knob is a plain attribute: set it on ``sim.timings``, ``sim.quirks`` or
+``sim.faults`` and it takes effect at once (timings from the next step that uses
+them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Any, Literal
+
+
+class Variant(StrEnum):
+    """The faceplate fitted to the simulated outlet."""
+
+    PRO = "pro"
+    """InvisDeco Pro: white nightlight (14/15), environment sensors, radar, lux."""
+
+    AURA = "aura"
+    """InvisDeco Aura: colour LED arrays (17/18) and a light sensor."""
+
+    BARE = "bare"
+    """No faceplate at all."""
+
+    @property
+    def has_faceplate(self) -> bool:
+        """Whether an InvisDeco is attached."""
+        return self is not Variant.BARE
+
+    @property
+    def has_nightlight(self) -> bool:
+        """Whether the white nightlight of callbacks 14/15 exists."""
+        return self is Variant.PRO
+
+    @property
+    def has_color(self) -> bool:
+        """Whether the colour LED arrays of callbacks 17/18 exist."""
+        return self is Variant.AURA
+
+    @property
+    def has_radar(self) -> bool:
+        """Whether the occupancy radar (12 ``PM.radar``, 26, radar keys of 11) exists."""
+        return self is Variant.PRO
+
+    @property
+    def has_climate(self) -> bool:
+        """Whether temperature and humidity sensors exist (callback 28)."""
+        return self is Variant.PRO
+
+    @property
+    def faceplate_type(self) -> str:
+        """``PM.type`` in callback 12 (the Pro's value is not documented: "Pro")."""
+        return "Aura" if self is Variant.AURA else "Pro"
+
+    @property
+    def sensor_device_type(self) -> int:
+        """First element of an 11 frame: 1 as in the Aura example, 0 as in Pro captures."""
+        return 1 if self is Variant.AURA else 0
+
+    @property
+    def accessories(self) -> tuple[int, ...]:
+        """Accessory ids that carry a name (callbacks 3/4); 3 needs a faceplate."""
+        return (1, 2, 3) if self.has_faceplate else (1, 2)
+
+
+@dataclass(slots=True)
+class Timings:
+    """Durations in seconds (and the OTA step size). Defaults are realistic; tests shrink them."""
+
+    reboot_delay: float = 5.0
+    """Outlet down (connections refused) during a restart, reset or after an OTA."""
+
+    revb_restart_delay: float = 2.0
+    """Down time of the immediate restart a revB outlet does when an OTA starts."""
+
+    faceplate_restart_delay: float = 4.0
+    """Faceplate gone from 12 and silent after 24, or after a faceplate OTA."""
+
+    ota_step_interval: float = 0.5
+    """Time between two 22 progress pushes."""
+
+    ota_step_percent: int = 10
+    """Progress gained per 22 push."""
+
+    calibration_delay: float = 10.0
+    """Occupancy learning (26) starts this long after the request."""
+
+    calibration_second: float = 1.0
+    """Wall-clock length of one requested calibration second (26)."""
+
+    accuracy_recovery: float = 30.0
+    """After a faceplate reset (25) the accuracy values read 0 this long."""
+
+    boot_announce_window: float = 30.0
+    """After coming back, every client connecting within this window gets a 12 push."""
+
+    ota_reconnect_wait: float = 30.0
+    """revB: how long the outlet waits for a client before continuing its OTA."""
+
+
+@dataclass(slots=True)
+class Quirks:
+    """Documented device oddities, to exercise client robustness."""
+
+    names_shape: Literal["list", "wrapped"] = "list"
+    """3 reply: the bare list (real firmware) or the vendor ``{"payload": [...]}``."""
+
+    sensor_strings: bool | None = None
+    """11: readings as quoted decimals (``"lux": "214.63"``); None = on for Aura only."""
+
+    wrapped_outlet_push: bool = False
+    """9 pushes as ``[0, [o1, o2]]`` instead of ``[o1, o2]`` (replies stay plain)."""
+
+    puback_on_push: bool = False
+    """Pushes carry ``PUBACK: 1``, like the vendor's Aura 18 push example."""
+
+    spurious_ota_zero: bool = True
+    """Every update starts with a ``23 [target, 0]`` before any progress."""
+
+    device_name: str | None = None
+    """Report ``IM.device`` / ``PM.device`` as this ("" or "Unknown") instead of the model."""
+
+    pm_absent: bool = False
+    """12 never carries a ``PM`` block, even with a working faceplate."""
+
+
+@dataclass(slots=True)
+class Faults:
+    """Failures to inject. All off by default."""
+
+    reply_delay: float = 0.0
+    """Handle each request this many seconds late (pings are still answered)."""
+
+    drop_replies: bool = False
+    """Carry out requests but never answer them."""
+
+    stall: bool = False
+    """Stop reading and sending (requests wait until the stall ends; pings too)."""
+
+    silent: bool = False
+    """Silent link loss: ignore requests and pings, send nothing, keep TCP open."""
+
+    malformed: bool = False
+    """Send a garbage frame before every reply and push."""
+
+    ota_fail_at: int | None = None
+    """Updates fail (``23 [target, 0]``) when progress reaches this percentage."""
+
+    ota_fail_target: int | None = None
+    """Limit ``ota_fail_at`` to this 22/23 target (1, 2 or 3); None = any."""
+
+    faceplate_wifi_ota_fails: bool = False
+    """Faceplate updates by method 0 (its own Wi-Fi) fail after some progress."""
+
+
+def split_knobs(
+    knobs: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Sort keyword arguments into Timings, Quirks and Faults fields."""
+    groups: tuple[dict[str, Any], dict[str, Any], dict[str, Any]] = ({}, {}, {})
+    names = [{f.name for f in fields(cls)} for cls in (Timings, Quirks, Faults)]
+    for key, value in knobs.items():
+        for group, known in zip(groups, names, strict=True):
+            if key in known:
+                group[key] = value
+                break
+        else:
+            raise TypeError(f"unknown simulator option {key!r}")
+    return groups

@@ -1,0 +1,107 @@
+"""Callbacks 20-23: firmware updates, as the outlet and the faceplate perform them.
+
+Sequences (protocol.md §6, callbacks 21-23):
+
+* Outlet, hardware revA: ``PUBACK: 1``; ``23 [1, 0]`` (the spurious leading zero,
+  quirk ``spurious_ota_zero``); 22 for target 3 (web partition) up to 100;
+  ``23 [3, 1]``; 22 for target 1 up to 100; ``23 [1, 1]``; then a reboot that brings
+  the new versions.
+* Outlet, hardware revB: no reply; the outlet restarts at once (connections dropped
+  and refused for ``revb_restart_delay``), waits for a client to reconnect
+  (``ota_reconnect_wait``), pushes ``21 [1, 1]``, then runs the revA sequence.
+* Faceplate: ``PUBACK: 1``; ``23 [2, 0]``; 22 for target 2; ``23 [2, 1]``; then the
+  faceplate restarts (the outlet's sockets stay up) and returns with the new version.
+
+Assumptions: an outlet update always runs both phases (web, then main firmware) and
+installs whatever is newest of both; it is refused (``PUBACK: 0``) when neither is
+outdated. Only one update runs at a time. An injected failure pushes
+``23 [target, 0]`` in place of the progress push that reaches ``ota_fail_at``; the
+versions stay as they were and nothing reboots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Final
+
+from custom_components.intecular.api.protocol import Callback, OtaMethod, OtaTarget
+
+from .replies import FAIL, OK, Reply, int_args
+
+if TYPE_CHECKING:
+    from .device import Device
+
+WIFI_FAILURE_PERCENT: Final = 30
+"""Where a faceplate update over its own Wi-Fi fails when that fault is on."""
+
+
+def perform_update(dev: Device, args: Any) -> Reply | None:
+    """21: start an update of the outlet (1) or the faceplate (2)."""
+    if (values := int_args(args, (1, 2), (0, 1))) is None:
+        return FAIL
+    state = dev.state
+    if state.ota_target is not None:
+        return FAIL
+    if values[0] == OtaTarget.OUTLET:
+        if not state.firmware.outlet_outdated:
+            return FAIL
+        state.ota_target = OtaTarget.OUTLET
+        if state.hw_rev.lower() == "revb":
+            dev.run_update(_outlet_revb(dev))
+            return None
+        dev.run_update(_outlet(dev))
+        return OK
+    if not (state.faceplate_available and state.firmware.faceplate_outdated):
+        return FAIL
+    state.ota_target = OtaTarget.FACEPLATE
+    dev.run_update(_faceplate(dev, OtaMethod(values[1])))
+    return OK
+
+
+def _result(dev: Device, target: OtaTarget, success: bool) -> None:
+    dev.push(Callback.UPDATE_RESULT, [int(target), int(success)])
+
+
+async def _download(dev: Device, target: OtaTarget, fail_at: int | None = None) -> bool:
+    """Push progress for one target up to 100; False (after ``23 [t, 0]``) on failure."""
+    faults = dev.faults
+    if faults.ota_fail_at is not None and faults.ota_fail_target in (None, int(target)):
+        fail_at = faults.ota_fail_at if fail_at is None else min(fail_at, faults.ota_fail_at)
+    percent = 0
+    while percent < 100:
+        await asyncio.sleep(dev.timings.ota_step_interval)
+        percent = min(100, percent + max(1, dev.timings.ota_step_percent))
+        if fail_at is not None and percent >= fail_at:
+            _result(dev, target, False)
+            return False
+        dev.push(Callback.UPDATE_PROGRESS, [int(target), percent])
+    return True
+
+
+async def _outlet(dev: Device) -> None:
+    if dev.quirks.spurious_ota_zero:
+        _result(dev, OtaTarget.OUTLET, False)
+    for target in (OtaTarget.OUTLET_WEB, OtaTarget.OUTLET):
+        if not await _download(dev, target):
+            return
+        _result(dev, target, True)
+    await dev.reboot_cycle(dev.timings.reboot_delay, dev.state.firmware.install_outlet)
+
+
+async def _outlet_revb(dev: Device) -> None:
+    await dev.reboot_cycle(dev.timings.revb_restart_delay)
+    await dev.wait_for_client(dev.timings.ota_reconnect_wait)
+    dev.push(Callback.PERFORM_UPDATE, [int(OtaTarget.OUTLET), 1])
+    await _outlet(dev)
+
+
+async def _faceplate(dev: Device, method: OtaMethod) -> None:
+    if dev.quirks.spurious_ota_zero:
+        _result(dev, OtaTarget.FACEPLATE, False)
+    wifi_fails = method is OtaMethod.FACEPLATE_WIFI and dev.faults.faceplate_wifi_ota_fails
+    if not await _download(dev, OtaTarget.FACEPLATE, WIFI_FAILURE_PERCENT if wifi_fails else None):
+        return
+    _result(dev, OtaTarget.FACEPLATE, True)
+    await dev.faceplate_cycle(
+        dev.timings.faceplate_restart_delay, dev.state.firmware.install_faceplate
+    )

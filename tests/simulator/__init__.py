@@ -1,0 +1,1 @@
+"""Conformance tests of the device simulator, with a plain WebSocket client."""
