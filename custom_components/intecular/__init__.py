@@ -1,0 +1,76 @@
+"""The Intecular InvisOutlet integration: local push over the outlet's WebSocket."""
+
+from __future__ import annotations
+
+from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import IntecularClient
+from .const import DEFAULT_PORT, DOMAIN
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .devices import async_register_devices
+from .mqtt import async_remove_issue, async_setup_mqtt
+from .services import async_setup_services
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+    Platform.UPDATE,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions, once for every outlet."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
+    """Connect to the outlet, read its state and start listening for pushes."""
+    client = IntecularClient(
+        entry.data[CONF_HOST],
+        async_get_clientsession(hass),
+        port=entry.data.get(CONF_PORT, DEFAULT_PORT),
+    )
+    coordinator = IntecularCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    async_register_devices(hass, entry, coordinator.data.info)
+    coordinator.start()
+
+    async def _on_stop(_event: Event) -> None:
+        await coordinator.async_shutdown()
+
+    entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _on_stop))
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_setup_mqtt(hass, entry)
+    return True
+
+
+async def _async_entry_updated(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
+    """A new address (discovery, reconfigure): move the live connection there."""
+    await entry.runtime_data.async_move(
+        entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)
+    )
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
+    """Unload platforms; the coordinator's shutdown closes the socket."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
+    """The outlet is gone from Home Assistant: withdraw its repair issue."""
+    async_remove_issue(hass, entry)

@@ -1,0 +1,108 @@
+"""Buttons: restarting and resetting the outlet and its faceplate.
+
+The resets lose settings (or the outlet's place on the network), so they are
+disabled until a user enables them on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.button import (
+    ButtonDeviceClass,
+    ButtonEntity,
+    ButtonEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import IntecularClient
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .entity import IntecularEntity
+from .ota import has_faceplate
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularButtonDescription(ButtonEntityDescription):
+    """A button: the command it sends, and which module it belongs to."""
+
+    press_fn: Callable[[IntecularClient], Coroutine[Any, Any, None]]
+    faceplate: bool = False
+
+
+BUTTONS: tuple[IntecularButtonDescription, ...] = (
+    IntecularButtonDescription(
+        key="restart",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda client: client.restart(),
+    ),
+    IntecularButtonDescription(
+        key="restart_faceplate",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda client: client.restart_faceplate(),
+        faceplate=True,
+    ),
+    IntecularButtonDescription(
+        key="reset_faceplate",
+        translation_key="reset_faceplate",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        press_fn=lambda client: client.reset_faceplate(),
+        faceplate=True,
+    ),
+    IntecularButtonDescription(
+        key="reset_network",
+        translation_key="reset_network",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        press_fn=lambda client: client.reset_network(),
+    ),
+    IntecularButtonDescription(
+        key="factory_reset",
+        translation_key="factory_reset",
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        press_fn=lambda client: client.factory_reset(),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the outlet's buttons, and the faceplate's when one is fitted."""
+    coordinator = entry.runtime_data
+    faceplate = has_faceplate(entry, coordinator)
+    async_add_entities(
+        IntecularButton(coordinator, description)
+        for description in BUTTONS
+        if faceplate or not description.faceplate
+    )
+
+
+class IntecularButton(IntecularEntity, ButtonEntity):
+    """A button driven by a description."""
+
+    entity_description: IntecularButtonDescription
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: IntecularButtonDescription
+    ) -> None:
+        """Create the button."""
+        super().__init__(coordinator, description, faceplate=description.faceplate)
+
+    def _fingerprint(self) -> Hashable:
+        return None  # a button shows nothing but when it was last pressed
+
+    async def async_press(self) -> None:
+        """Send the command."""
+        await self.coordinator.async_command(self.entity_description.press_fn)

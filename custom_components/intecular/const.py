@@ -1,0 +1,41 @@
+"""Constants of the Intecular integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "intecular"
+LOGGER = logging.getLogger(__package__)
+
+MANUFACTURER: Final = "Intecular"
+OUTLET_MODEL: Final = "InvisOutlet"
+FACEPLATE_MODEL: Final = "InvisDeco"
+
+DEFAULT_PORT: Final = 80
+ZEROCONF_TYPE: Final = "_invis._tcp.local."
+
+# Entry data: which faceplate the outlet had when last seen ("pro", "aura", "basic" or
+# absent), so its entities exist even when Home Assistant starts while it reboots.
+CONF_FACEPLATE: Final = "faceplate"
+
+# Entry options: how faceplate firmware is delivered ("faceplate_wifi" or "via_outlet").
+CONF_FACEPLATE_UPDATE_METHOD: Final = "faceplate_update_method"
+# Entry data: what Home Assistant last did with the outlet's own MQTT discovery
+# ("cleared" or "sent"); absent while it never touched it.
+CONF_MQTT_DISCOVERY: Final = "mqtt_discovery"
+
+# How long the config flow waits for an outlet to answer.
+PROBE_TIMEOUT: Final = 5.0
+
+# Connection upkeep. The first reconnect is immediate, then the wait doubles up to the cap.
+RECONNECT_BACKOFF_FIRST: Final = 0.5
+RECONNECT_BACKOFF_MAX: Final = 30.0
+# A drop shorter than this never makes entities unavailable.
+UNAVAILABLE_GRACE: Final = timedelta(seconds=5)
+# The faceplate pushes sensors every few seconds; this much silence means it is gone.
+SENSOR_SILENCE_TIMEOUT: Final = 15.0
+# Accessory names (callback 3) are never pushed: a rename in the vendor app reaches Home
+# Assistant on the next reconnect or restart announcement, or at this interval.
+NAMES_REFRESH_INTERVAL: Final = timedelta(minutes=5)

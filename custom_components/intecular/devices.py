@@ -1,0 +1,124 @@
+"""The outlet and its faceplate in the device registry."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .api import FaceplateInfo, ModuleInfo, OutletInfo
+from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, FACEPLATE_MODEL, MANUFACTURER, OUTLET_MODEL
+from .state import FaceplateKind
+
+_FACEPLATE_MODELS = {
+    FaceplateKind.PRO: f"{FACEPLATE_MODEL} Pro",
+    FaceplateKind.AURA: f"{FACEPLATE_MODEL} Aura",
+    FaceplateKind.BASIC: FACEPLATE_MODEL,
+}
+
+
+def configuration_url(entry: ConfigEntry) -> str:
+    """The outlet's own web page."""
+    host, port = entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}" if port == DEFAULT_PORT else f"http://{host}:{port}"
+
+
+def outlet_device_info(entry: ConfigEntry, outlet: ModuleInfo) -> DeviceInfo:
+    """The outlet module as a device."""
+    info = DeviceInfo(
+        identifiers={(DOMAIN, outlet.serial)},
+        manufacturer=MANUFACTURER,
+        model=outlet.model or OUTLET_MODEL,
+        name=entry.title,
+        serial_number=outlet.serial,
+        sw_version=outlet.fw_rev or None,
+        hw_version=outlet.hw_rev or None,
+        configuration_url=configuration_url(entry),
+    )
+    if outlet.mac:
+        info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(outlet.mac))}
+    return info
+
+
+def faceplate_model(faceplate: FaceplateInfo) -> str:
+    """Marketing name of a faceplate: InvisDeco Pro, InvisDeco Aura or InvisDeco."""
+    kind = FaceplateKind.of(faceplate) or FaceplateKind.BASIC
+    return _FACEPLATE_MODELS[kind]
+
+
+def faceplate_device_info(
+    outlet_serial: str, faceplate: FaceplateInfo | None, kind: FaceplateKind | None
+) -> DeviceInfo:
+    """The faceplate as a device, attached to the outlet.
+
+    Its identifier belongs to the outlet's faceplate slot, not to one faceplate: a
+    swapped faceplate keeps the device (and the user's entities, areas and names),
+    and so does a faceplate that is offline while Home Assistant starts. Its own
+    serial number is shown as the device's serial.
+    """
+    model = _FACEPLATE_MODELS[kind or FaceplateKind.BASIC]
+    info = DeviceInfo(
+        identifiers={(DOMAIN, faceplate_identifier(outlet_serial))},
+        manufacturer=MANUFACTURER,
+        model=model,
+        name=f"{model} {outlet_serial[-4:]}",
+        via_device=(DOMAIN, outlet_serial),
+    )
+    if faceplate is not None:
+        info["serial_number"] = faceplate.serial
+        info["sw_version"] = faceplate.fw_rev or None
+        info["hw_version"] = faceplate.hw_rev or None
+        if faceplate.mac:
+            info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(faceplate.mac))}
+    return info
+
+
+def faceplate_identifier(outlet_serial: str) -> str:
+    """Registry identifier of the faceplate fitted to an outlet."""
+    return f"{outlet_serial}_faceplate"
+
+
+@callback
+def async_register_devices(hass: HomeAssistant, entry: ConfigEntry, info: OutletInfo) -> None:
+    """Create the outlet's device, and its faceplate's when it has or had one."""
+    registry = dr.async_get(hass)
+    registry.async_get_or_create(
+        config_entry_id=entry.entry_id, **outlet_device_info(entry, info.outlet)
+    )
+    kind = FaceplateKind.of(info.faceplate) or entry.data.get(CONF_FACEPLATE)
+    if kind is not None:
+        registry.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            **faceplate_device_info(info.outlet.serial, info.faceplate, FaceplateKind(kind)),
+        )
+
+
+@callback
+def async_sync_devices(
+    hass: HomeAssistant, entry: ConfigEntry, old: OutletInfo, new: OutletInfo
+) -> None:
+    """Keep firmware versions and a swapped faceplate's serial current in the registry."""
+    registry = dr.async_get(hass)
+    serial = new.outlet.serial
+    if (old.outlet.fw_rev, old.outlet.hw_rev) != (new.outlet.fw_rev, new.outlet.hw_rev) and (
+        device := registry.async_get_device(identifiers={(DOMAIN, serial)})
+    ):
+        registry.async_update_device(
+            device.id,
+            sw_version=new.outlet.fw_rev or None,
+            hw_version=new.outlet.hw_rev or None,
+        )
+    face = new.faceplate
+    if face is None or face == old.faceplate:
+        return
+    if device := registry.async_get_device(identifiers={(DOMAIN, faceplate_identifier(serial))}):
+        registry.async_update_device(
+            device.id,
+            model=faceplate_model(face),
+            serial_number=face.serial,
+            sw_version=face.fw_rev or None,
+            hw_version=face.hw_rev or None,
+        )

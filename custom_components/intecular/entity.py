@@ -1,0 +1,114 @@
+"""Base entity: unique ids, the device it belongs to, availability, cheap updates."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .api import Accessory
+from .const import DOMAIN
+from .coordinator import IntecularCoordinator
+from .devices import faceplate_identifier
+from .state import DeviceState
+
+
+class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
+    """An entity of one outlet (or, with ``faceplate=True``, of its faceplate).
+
+    Pushes arrive several times a second across all entities of an outlet, so an
+    entity writes its state only when what it shows changed: subclasses return that
+    in ``_fingerprint()``.
+
+    ``needs_faceplate`` (default: ``faceplate``) makes the entity unavailable while the
+    faceplate is; an entity about the faceplate that must stay readable while it is gone
+    lives on the faceplate device with ``needs_faceplate=False``. An entity with an
+    ``accessory`` is named as the user named that accessory in the vendor app, and by
+    its translation while it has the factory name.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: IntecularCoordinator,
+        description: EntityDescription,
+        *,
+        faceplate: bool = False,
+        needs_faceplate: bool | None = None,
+        accessory: Accessory | None = None,
+    ) -> None:
+        """Bind the entity to the outlet's (or the faceplate's) device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._faceplate = faceplate if needs_faceplate is None else needs_faceplate
+        self._accessory = accessory
+        self._apply_accessory_name()
+        info = coordinator.data.info
+        self._attr_unique_id = f"{info.outlet.serial}_{description.key}"
+        self._attr_device_info = self._device_info(faceplate)
+        self._written: tuple[bool, Hashable] | None = None
+
+    def _device_info(self, faceplate: bool) -> DeviceInfo:
+        """Only the identifiers: the devices are registered at setup (devices.py)."""
+        info = self.coordinator.data.info
+        identifier = faceplate_identifier(info.outlet.serial) if faceplate else info.outlet.serial
+        return DeviceInfo(identifiers={(DOMAIN, identifier)})
+
+    @property
+    def state_data(self) -> DeviceState:
+        """The coordinator's current state."""
+        return self.coordinator.data
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the outlet is gone, or for faceplate entities the faceplate."""
+        if not super().available:
+            return False
+        return not self._faceplate or self.coordinator.data.faceplate_available
+
+    @property
+    def accessory_name(self) -> str | None:
+        """The user-given name of this entity's accessory, if it has one."""
+        if self._accessory is None:
+            return None
+        return self.coordinator.data.accessory_name(self._accessory)
+
+    def _apply_accessory_name(self) -> None:
+        """Take the accessory's name, or fall back to the translated one."""
+        if self._accessory is None:
+            return
+        if (name := self.accessory_name) is not None:
+            self._attr_name = name
+        elif hasattr(self, "_attr_name"):
+            del self._attr_name
+        entry = self.registry_entry
+        if entry is not None and entry.original_name != (name := self._name_or_none()):
+            # The registry's name is what the frontend shows: keep it in step.
+            er.async_get(self.hass).async_update_entity(self.entity_id, original_name=name)
+
+    def _name_or_none(self) -> str | None:
+        name = self.name
+        return name if isinstance(name, str) else None
+
+    def _fingerprint(self) -> Hashable:
+        """Everything this entity shows; the state is written only when it changes."""
+        raise NotImplementedError
+
+    async def async_added_to_hass(self) -> None:
+        """Remember what was written first."""
+        await super().async_added_to_hass()
+        self._written = (self.available, self._fingerprint())
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only if this entity's part of it changed."""
+        written = (self.available, self._fingerprint())
+        if written != self._written:
+            self._written = written
+            self._apply_accessory_name()
+            self.async_write_ha_state()

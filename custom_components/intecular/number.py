@@ -1,0 +1,148 @@
+"""Numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
+from homeassistant.const import EntityCategory, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import IntecularClient
+from .api.protocol import EFFECT_SPEED_MAX
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .dynamic import async_add_when_reported
+from .entity import IntecularEntity
+from .settings import (
+    NUMBER_SETTINGS,
+    NumberSetting,
+    apply_pref,
+    check_pair,
+    has_pref,
+    pref,
+    write_pref,
+)
+from .state import DeviceState
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularNumberDescription(NumberEntityDescription):
+    """A number: how to read and set it, and what the device did once it agreed."""
+
+    value_fn: Callable[[DeviceState], float | None]
+    set_fn: Callable[[IntecularClient, DeviceState, float], Coroutine[Any, Any, None]]
+    apply_fn: Callable[[DeviceState, float], DeviceState] | None = None
+    exists_fn: Callable[[DeviceState], bool] = lambda _: True
+    faceplate: bool = False
+
+
+def _setting(setting: NumberSetting) -> IntecularNumberDescription:
+    """A numeric accessory setting (settings.py)."""
+    path = setting.path
+
+    async def set_value(client: IntecularClient, state: DeviceState, value: float) -> None:
+        check_pair(setting, state, round(value))
+        await write_pref(client, path, round(value))
+
+    return IntecularNumberDescription(
+        key=setting.key,
+        translation_key=setting.name_key,
+        translation_placeholders=setting.placeholders,
+        entity_category=EntityCategory.CONFIG,
+        native_min_value=setting.minimum,
+        native_max_value=setting.maximum,
+        native_step=1,
+        native_unit_of_measurement=setting.unit,
+        mode=NumberMode.SLIDER if setting.slider else NumberMode.BOX,
+        value_fn=lambda state: pref(state, path),
+        set_fn=set_value,
+        apply_fn=lambda state, value: apply_pref(state, path, round(value)),
+        exists_fn=has_pref(path),
+        faceplate=setting.faceplate,
+    )
+
+
+async def _set_effect_speed(client: IntecularClient, state: DeviceState, value: float) -> None:
+    """Send the Aura array as it is, at the new speed (kept for effects started later)."""
+    if state.color_light is not None:
+        await client.set_color_light(replace(state.color_light, speed=round(value)))
+
+
+def _apply_effect_speed(state: DeviceState, value: float) -> DeviceState:
+    if state.color_light is None:
+        return state
+    return state.with_color_array(replace(state.color_light, speed=round(value)))
+
+
+EFFECT_SPEED = IntecularNumberDescription(
+    key="effect_speed",
+    translation_key="effect_speed",
+    entity_category=EntityCategory.CONFIG,
+    native_min_value=0,
+    native_max_value=EFFECT_SPEED_MAX,
+    native_step=1,
+    mode=NumberMode.SLIDER,
+    value_fn=lambda state: None if state.color_light is None else state.color_light.speed,
+    set_fn=_set_effect_speed,
+    apply_fn=_apply_effect_speed,
+    exists_fn=lambda state: state.color_light is not None,
+    faceplate=True,
+)
+
+NUMBERS: tuple[IntecularNumberDescription, ...] = (
+    *(_setting(setting) for setting in NUMBER_SETTINGS),
+    EFFECT_SPEED,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the numbers this outlet has (faceplate ones once it reports them)."""
+    coordinator = entry.runtime_data
+    async_add_when_reported(
+        hass,
+        entry,
+        async_add_entities,
+        domain=Platform.NUMBER,
+        descriptions=NUMBERS,
+        exists=lambda description, state: description.exists_fn(state),
+        create=lambda description: IntecularNumber(coordinator, description),
+    )
+
+
+class IntecularNumber(IntecularEntity, NumberEntity):
+    """A number driven by a description."""
+
+    entity_description: IntecularNumberDescription
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: IntecularNumberDescription
+    ) -> None:
+        """Create the number."""
+        super().__init__(coordinator, description, faceplate=description.faceplate)
+
+    @property
+    def native_value(self) -> float | None:
+        """The current value."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    def _fingerprint(self) -> Hashable:
+        return self.native_value
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Send the new value to the outlet."""
+        description = self.entity_description
+        apply_fn = description.apply_fn
+        state = self.coordinator.data
+        await self.coordinator.async_command(
+            lambda client: description.set_fn(client, state, value),
+            (lambda s: apply_fn(s, value)) if apply_fn else None,
+        )

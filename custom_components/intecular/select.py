@@ -1,0 +1,72 @@
+"""Selects: how the faceplate receives its firmware.
+
+The faceplate downloads an update over its own Wi-Fi, or has the outlet hand it
+over. The choice is Home Assistant's (kept in the entry's options) and applies to
+the next install of the faceplate's update entity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_FACEPLATE_UPDATE_METHOD
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .entity import IntecularEntity
+from .ota import FACEPLATE_METHODS, faceplate_update_method, has_faceplate
+
+PARALLEL_UPDATES = 1
+
+FACEPLATE_UPDATE_METHOD = SelectEntityDescription(
+    key="faceplate_update_method",
+    translation_key="faceplate_update_method",
+    entity_category=EntityCategory.CONFIG,
+    options=list(FACEPLATE_METHODS),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the update method select when a faceplate is fitted."""
+    coordinator = entry.runtime_data
+    if has_faceplate(entry, coordinator):
+        async_add_entities([FaceplateUpdateMethodSelect(coordinator, FACEPLATE_UPDATE_METHOD)])
+
+
+class FaceplateUpdateMethodSelect(IntecularEntity, SelectEntity):
+    """Which way the faceplate gets its firmware (callback 21, second argument)."""
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: SelectEntityDescription
+    ) -> None:
+        """Create the select on the faceplate's device."""
+        super().__init__(coordinator, description, faceplate=True)
+
+    @property
+    def available(self) -> bool:
+        """A choice of Home Assistant's: available while the outlet is."""
+        return self.coordinator.last_update_success
+
+    @property
+    def current_option(self) -> str:
+        """The method the next faceplate update uses."""
+        return faceplate_update_method(self.coordinator.config_entry)
+
+    def _fingerprint(self) -> Hashable:
+        return self.current_option
+
+    async def async_select_option(self, option: str) -> None:
+        """Remember the method for the next update."""
+        entry = self.coordinator.config_entry
+        self.hass.config_entries.async_update_entry(
+            entry, options={**entry.options, CONF_FACEPLATE_UPDATE_METHOD: option}
+        )
+        self._written = (self.available, self._fingerprint())
+        self.async_write_ha_state()

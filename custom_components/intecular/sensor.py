@@ -1,0 +1,297 @@
+"""Sensors: every reading the faceplate reports (callback 11).
+
+A reading shows only what the faceplate vouches for: while its validity flag is 0 the
+sensor is unavailable, and while its accuracy is 0 (the faceplate calibrates) it is
+unknown. An entity appears when its reading first arrives and then stays; a push
+without the reading makes it unavailable, never deletes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    CONCENTRATION_PARTS_PER_MILLION,
+    LIGHT_LUX,
+    PERCENTAGE,
+    EntityCategory,
+    Platform,
+    UnitOfLength,
+    UnitOfPressure,
+    UnitOfTemperature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .api import SensorReadings
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .dynamic import async_add_when_reported
+from .entity import IntecularEntity
+from .state import DeviceState
+
+PARALLEL_UPDATES = 0
+
+OHM: Final = "Ω"
+# Accuracy (AQI_accuracy, co2_accuracy, ...): 0 while calibrating, then 1 low to 3 high.
+ACCURACY_STATES: Final = ("calibrating", "low", "medium", "high")
+CALIBRATION_STATES: Final = ("idle", "calibrating")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularSensorDescription(SensorEntityDescription):
+    """A reading: its field of ``SensorReadings`` and what vouches for it.
+
+    ``valid`` names the validity flag (0: unavailable) and ``accuracy`` the accuracy
+    value (0: unknown). ``value_fn`` turns the raw field into the state.
+    """
+
+    field: str
+    valid: str | None = None
+    accuracy: str | None = None
+    value_fn: Callable[[SensorReadings], StateType] | None = None
+
+
+def _accuracy(value: int | None) -> str | None:
+    if value is None or not 0 <= value < len(ACCURACY_STATES):
+        return None
+    return ACCURACY_STATES[value]
+
+
+def _distance(readings: SensorReadings) -> float | None:
+    """No distance while nobody is there (or the radar calibrates)."""
+    state = readings.occupancy_state
+    if not state or readings.occupancy_calibrating:
+        return None
+    return readings.distance
+
+
+def _measurement(
+    key: str,
+    *,
+    valid: str | None = None,
+    accuracy: str | None = None,
+    field: str | None = None,
+    diagnostic: bool = False,
+    **kwargs: Any,
+) -> IntecularSensorDescription:
+    """A numeric reading with long-term statistics."""
+    return IntecularSensorDescription(
+        key=key,
+        translation_key=key,
+        field=field or key,
+        valid=valid,
+        accuracy=accuracy,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
+        entity_registry_enabled_default=not diagnostic,
+        **kwargs,
+    )
+
+
+def _accuracy_sensor(key: str, *, valid: str) -> IntecularSensorDescription:
+    return IntecularSensorDescription(
+        key=key,
+        translation_key=key,
+        field=key,
+        valid=valid,
+        device_class=SensorDeviceClass.ENUM,
+        options=list(ACCURACY_STATES),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda readings: _accuracy(getattr(readings, key)),
+    )
+
+
+SENSORS: tuple[IntecularSensorDescription, ...] = (
+    _measurement(
+        "temperature",
+        valid="temperature_valid",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=1,
+    ),
+    _measurement(
+        "humidity",
+        valid="temperature_valid",
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=1,
+    ),
+    _measurement(
+        "pressure",
+        valid="air_quality_valid",
+        device_class=SensorDeviceClass.PRESSURE,
+        native_unit_of_measurement=UnitOfPressure.PA,
+        suggested_unit_of_measurement=UnitOfPressure.HPA,
+        suggested_display_precision=1,
+    ),
+    _measurement(
+        "illuminance",
+        valid="illuminance_valid",
+        device_class=SensorDeviceClass.ILLUMINANCE,
+        native_unit_of_measurement=LIGHT_LUX,
+        suggested_display_precision=0,
+    ),
+    _measurement(
+        "aqi",
+        valid="air_quality_valid",
+        accuracy="aqi_accuracy",
+        device_class=SensorDeviceClass.AQI,
+        suggested_display_precision=0,
+    ),
+    _measurement(
+        "co2",
+        valid="air_quality_valid",
+        accuracy="co2_accuracy",
+        device_class=SensorDeviceClass.CO2,
+        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        suggested_display_precision=0,
+    ),
+    _measurement(
+        "co2_peak",
+        valid="air_quality_valid",
+        accuracy="co2_accuracy",
+        device_class=SensorDeviceClass.CO2,
+        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        suggested_display_precision=0,
+    ),
+    _measurement(
+        "bvoc",
+        valid="air_quality_valid",
+        accuracy="bvoc_accuracy",
+        device_class=SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
+        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        suggested_display_precision=2,
+    ),
+    _measurement(
+        "distance",
+        valid="occupancy_valid",
+        device_class=SensorDeviceClass.DISTANCE,
+        # The unit is undocumented; millimetres, as the only other client assumes.
+        native_unit_of_measurement=UnitOfLength.MILLIMETERS,
+        suggested_unit_of_measurement=UnitOfLength.METERS,
+        suggested_display_precision=2,
+        value_fn=_distance,
+    ),
+    _measurement(
+        "gas_resistance",
+        valid="air_quality_valid",
+        native_unit_of_measurement=OHM,
+        suggested_display_precision=0,
+        diagnostic=True,
+    ),
+    _measurement(
+        "bme680_temperature",
+        valid="air_quality_valid",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        suggested_display_precision=1,
+        diagnostic=True,
+    ),
+    _measurement(
+        "bme680_humidity",
+        valid="air_quality_valid",
+        device_class=SensorDeviceClass.HUMIDITY,
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=1,
+        diagnostic=True,
+    ),
+    _measurement(
+        "movement_energy",
+        valid="occupancy_valid",
+        suggested_display_precision=0,
+        diagnostic=True,
+    ),
+    _measurement(
+        "stationary_energy",
+        valid="occupancy_valid",
+        suggested_display_precision=0,
+        diagnostic=True,
+    ),
+    _accuracy_sensor("temperature_humidity_accuracy", valid="temperature_valid"),
+    _accuracy_sensor("aqi_accuracy", valid="air_quality_valid"),
+    _accuracy_sensor("co2_accuracy", valid="air_quality_valid"),
+    _accuracy_sensor("bvoc_accuracy", valid="air_quality_valid"),
+    IntecularSensorDescription(
+        key="occupancy_calibration",
+        translation_key="occupancy_calibration",
+        field="occupancy_state",
+        valid="occupancy_valid",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CALIBRATION_STATES),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda readings: "calibrating" if readings.occupancy_calibrating else "idle",
+    ),
+)
+
+
+def reported(description: IntecularSensorDescription, state: DeviceState) -> bool:
+    """Whether the faceplate has reported this reading (at least once)."""
+    return state.sensors is not None and getattr(state.sensors, description.field) is not None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a sensor for every reading the faceplate reports, as it first reports it."""
+    coordinator = entry.runtime_data
+    async_add_when_reported(
+        hass,
+        entry,
+        async_add_entities,
+        domain=Platform.SENSOR,
+        descriptions=SENSORS,
+        exists=reported,
+        create=lambda description: IntecularSensor(coordinator, description),
+    )
+
+
+class IntecularSensor(IntecularEntity, SensorEntity):
+    """One faceplate reading."""
+
+    entity_description: IntecularSensorDescription
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: IntecularSensorDescription
+    ) -> None:
+        """Create the sensor on the faceplate's device."""
+        super().__init__(coordinator, description, faceplate=True)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the faceplate is, the reading is missing or not valid."""
+        if not super().available or (readings := self.coordinator.data.sensors) is None:
+            return False
+        description = self.entity_description
+        if getattr(readings, description.field) is None:
+            return False
+        return description.valid is None or getattr(readings, description.valid) is not False
+
+    @property
+    def native_value(self) -> StateType:
+        """The reading; unknown while its accuracy is 0 (calibration in progress)."""
+        if (readings := self.coordinator.data.sensors) is None:
+            return None
+        description = self.entity_description
+        if description.accuracy is not None and getattr(readings, description.accuracy) == 0:
+            return None
+        if description.value_fn is not None:
+            value = description.value_fn(readings)
+        else:
+            value = getattr(readings, description.field)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)  # 61, not 61.0, for readings the device sends as integers
+        return value
+
+    def _fingerprint(self) -> Hashable:
+        return self.native_value

@@ -1,0 +1,175 @@
+"""Actions: calibrating the faceplate's sensors and the outlet's MQTT discovery.
+
+Each action targets one outlet by a device of this integration (the outlet or its
+faceplate; ``device_id``). Input a user can correct raises a translated
+``ServiceValidationError``; a device that refuses raises a translated
+``HomeAssistantError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import voluptuous as vol
+
+from .api import IntecularClient, IntecularCommandRefusedError
+from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
+from .const import DOMAIN
+from .coordinator import IntecularConfigEntry
+from .mqtt import async_set_discovery, mqtt_enabled
+from .state import FaceplateKind
+
+SERVICE_CALIBRATE_OCCUPANCY = "calibrate_occupancy"
+SERVICE_CALIBRATE_TEMPERATURE_HUMIDITY = "calibrate_temperature_humidity"
+SERVICE_SEND_MQTT_DISCOVERY = "send_mqtt_discovery"
+SERVICE_CLEAR_MQTT_DISCOVERY = "clear_mqtt_discovery"
+
+ATTR_DURATION = "duration"
+ATTR_TEMPERATURE = "temperature"
+ATTR_HUMIDITY = "humidity"
+
+DEFAULT_CALIBRATION_SECONDS = 30
+# The reference values the faceplate accepts.
+TEMPERATURE_RANGE = (-40.0, 85.0)
+HUMIDITY_RANGE = (0.0, 100.0)
+
+_DEVICE: dict[vol.Marker, Any] = {vol.Required(ATTR_DEVICE_ID): cv.string}
+# Numbers are checked by the handlers, so a wrong one gets a translated error.
+_NUMBER = vol.Coerce(float)
+
+SCHEMAS = {
+    SERVICE_CALIBRATE_OCCUPANCY: vol.Schema(
+        {**_DEVICE, vol.Optional(ATTR_DURATION, default=DEFAULT_CALIBRATION_SECONDS): _NUMBER}
+    ),
+    SERVICE_CALIBRATE_TEMPERATURE_HUMIDITY: vol.Schema(
+        {**_DEVICE, vol.Required(ATTR_TEMPERATURE): _NUMBER, vol.Required(ATTR_HUMIDITY): _NUMBER}
+    ),
+    SERVICE_SEND_MQTT_DISCOVERY: vol.Schema(_DEVICE),
+    SERVICE_CLEAR_MQTT_DISCOVERY: vol.Schema(_DEVICE),
+}
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
+def _entry(call: ServiceCall) -> IntecularConfigEntry:
+    """The loaded outlet that the call's device belongs to."""
+    device_id: str = call.data[ATTR_DEVICE_ID]
+    device = dr.async_get(call.hass).async_get(device_id)
+    if device is not None:
+        for entry_id in device.config_entries:
+            entry = call.hass.config_entries.async_get_entry(entry_id)
+            if entry is None or entry.domain != DOMAIN:
+                continue
+            if entry.state is not ConfigEntryState.LOADED:
+                raise _invalid("outlet_not_loaded", name=entry.title)
+            return entry
+    raise _invalid("invalid_device", device_id=device_id)
+
+
+def _check_range(key: str, value: float, bounds: tuple[float, float], unit: str) -> None:
+    low, high = bounds
+    if not low <= value <= high:
+        raise _invalid(key, value=f"{value:g}", min=f"{low:g}", max=f"{high:g}", unit=unit)
+
+
+def _pro_faceplate(entry: IntecularConfigEntry, missing: str) -> None:
+    """The sensors of these calibrations are on a Pro faceplate, which must be there."""
+    state = entry.runtime_data.data
+    if FaceplateKind.of(state.faceplate) is not FaceplateKind.PRO:
+        raise _invalid(missing, name=entry.title)
+    if not state.faceplate_available:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="faceplate_offline",
+            translation_placeholders={"name": entry.title},
+        )
+
+
+async def _run(
+    entry: IntecularConfigEntry,
+    command: Callable[[IntecularClient], Awaitable[None]],
+    refused: str,
+) -> None:
+    """Run a command; the outlet's refusal gets a message of its own."""
+
+    async def run(client: IntecularClient) -> None:
+        try:
+            await command(client)
+        except IntecularCommandRefusedError as err:
+            raise HomeAssistantError(translation_domain=DOMAIN, translation_key=refused) from err
+
+    await entry.runtime_data.async_command(run)
+
+
+async def _calibrate_occupancy(call: ServiceCall) -> None:
+    """Learn the empty room (callback 26), starting 10 s from now."""
+    seconds: float = call.data[ATTR_DURATION]
+    if not (
+        OCCUPANCY_CALIBRATION_MIN <= seconds <= OCCUPANCY_CALIBRATION_MAX
+        and float(seconds).is_integer()
+    ):
+        raise _invalid(
+            "calibration_duration_out_of_range",
+            value=f"{seconds:g}",
+            min=str(OCCUPANCY_CALIBRATION_MIN),
+            max=str(OCCUPANCY_CALIBRATION_MAX),
+        )
+    entry = _entry(call)
+    _pro_faceplate(entry, "no_occupancy_sensor")
+    await _run(
+        entry,
+        lambda client: client.calibrate_occupancy(int(seconds)),
+        "occupancy_calibration_refused",
+    )
+
+
+async def _calibrate_temperature_humidity(call: ServiceCall) -> None:
+    """Tell the faceplate the true temperature and humidity (callback 28)."""
+    celsius: float = call.data[ATTR_TEMPERATURE]
+    humidity: float = call.data[ATTR_HUMIDITY]
+    _check_range("temperature_out_of_range", celsius, TEMPERATURE_RANGE, "°C")
+    _check_range("humidity_out_of_range", humidity, HUMIDITY_RANGE, "%")
+    entry = _entry(call)
+    _pro_faceplate(entry, "no_climate_sensor")
+    await _run(
+        entry,
+        lambda client: client.calibrate_temperature_humidity(celsius, humidity),
+        "climate_calibration_refused",
+    )
+
+
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, None]]
+
+
+def _discovery(publish: bool) -> Handler:
+    async def handle(call: ServiceCall) -> None:
+        """Send (27/2) or clear (27/1) the outlet's own Home Assistant discovery."""
+        entry = _entry(call)
+        if not mqtt_enabled(entry.runtime_data.data):
+            raise _invalid("mqtt_disabled", name=entry.title)
+        await async_set_discovery(call.hass, entry, publish=publish)
+
+    return handle
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, for every outlet)."""
+    handlers: dict[str, Handler] = {
+        SERVICE_CALIBRATE_OCCUPANCY: _calibrate_occupancy,
+        SERVICE_CALIBRATE_TEMPERATURE_HUMIDITY: _calibrate_temperature_humidity,
+        SERVICE_SEND_MQTT_DISCOVERY: _discovery(publish=True),
+        SERVICE_CLEAR_MQTT_DISCOVERY: _discovery(publish=False),
+    }
+    for name, handler in handlers.items():
+        hass.services.async_register(DOMAIN, name, handler, schema=SCHEMAS[name])

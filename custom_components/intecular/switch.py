@@ -1,0 +1,133 @@
+"""Switches: the two outlets, and the on/off accessory settings (settings.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from homeassistant.components.switch import (
+    SwitchDeviceClass,
+    SwitchEntity,
+    SwitchEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Accessory, IntecularClient
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .entity import IntecularEntity
+from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
+from .state import DeviceState
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularSwitchDescription(SwitchEntityDescription):
+    """A switch: how to read it, how to set it, what the device did once it agreed."""
+
+    is_on_fn: Callable[[DeviceState], bool | None]
+    set_fn: Callable[[IntecularClient, DeviceState, bool], Coroutine[Any, Any, None]]
+    apply_fn: Callable[[DeviceState, bool], DeviceState] | None = None
+    exists_fn: Callable[[DeviceState], bool] = lambda _: True
+    faceplate: bool = False
+    # Named as the user named this accessory in the vendor app (callback 3).
+    accessory: Accessory | None = None
+
+
+def _outlet(number: int) -> IntecularSwitchDescription:
+    def apply(state: DeviceState, on: bool) -> DeviceState:
+        field = f"outlet_{number}"
+        return replace(state, outlets=replace(state.outlets, **{field: on}))
+
+    return IntecularSwitchDescription(
+        key=f"outlet_{number}",
+        translation_key="outlet",
+        translation_placeholders={"number": str(number)},
+        device_class=SwitchDeviceClass.OUTLET,
+        is_on_fn=lambda state: state.outlets.is_on(number),
+        set_fn=lambda client, _, on: client.set_outlet(number, on),
+        apply_fn=apply,
+        accessory=Accessory(number),
+    )
+
+
+def _setting(setting: Setting) -> IntecularSwitchDescription:
+    """An on/off accessory setting (settings.py)."""
+    path = setting.path
+    return IntecularSwitchDescription(
+        key=setting.key,
+        translation_key=setting.name_key,
+        translation_placeholders=setting.placeholders,
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda state: None if (value := pref(state, path)) is None else value != 0,
+        set_fn=lambda client, _, on: write_pref(client, path, int(on)),
+        apply_fn=lambda state, on: apply_pref(state, path, int(on)),
+        exists_fn=has_pref(path),
+        faceplate=setting.faceplate,
+    )
+
+
+SWITCHES: tuple[IntecularSwitchDescription, ...] = (
+    _outlet(1),
+    _outlet(2),
+    *(_setting(setting) for setting in SWITCH_SETTINGS),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the switches this outlet has."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        IntecularSwitch(coordinator, description)
+        for description in SWITCHES
+        if description.exists_fn(coordinator.data)
+    )
+
+
+class IntecularSwitch(IntecularEntity, SwitchEntity):
+    """A switch driven by a description."""
+
+    entity_description: IntecularSwitchDescription
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: IntecularSwitchDescription
+    ) -> None:
+        """Create the switch."""
+        super().__init__(
+            coordinator,
+            description,
+            faceplate=description.faceplate,
+            accessory=description.accessory,
+        )
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the device reports it on."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    def _fingerprint(self) -> Hashable:
+        return self.is_on, self.accessory_name
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch on."""
+        await self._set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch off."""
+        await self._set(False)
+
+    async def _set(self, on: bool) -> None:
+        description = self.entity_description
+        apply_fn = description.apply_fn
+        state = self.coordinator.data
+        await self.coordinator.async_command(
+            lambda client: description.set_fn(client, state, on),
+            (lambda state: apply_fn(state, on)) if apply_fn else None,
+        )

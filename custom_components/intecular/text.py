@@ -1,0 +1,125 @@
+"""Text entities: the names of the outlets and the nightlight, as the vendor app shows them.
+
+A rename here is written to the outlet (callback 4, the full list) and read back; a
+rename in the app reaches Home Assistant when the names are next read (callback 3 is
+never pushed): after every reconnect or restart announcement, and every
+``NAMES_REFRESH_INTERVAL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from typing import Final
+
+from homeassistant.components.text import TextEntity, TextEntityDescription
+from homeassistant.const import EntityCategory, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import Accessory, AccessoryNames
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .dynamic import async_add_when_reported
+from .entity import IntecularEntity
+from .state import DeviceState
+
+PARALLEL_UPDATES = 1
+
+# Name limits are undocumented; the vendor app's labels are short. Longer names are
+# refused here rather than cut short by the outlet.
+NAME_MAX_LENGTH: Final = 32
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularNameDescription(TextEntityDescription):
+    """The name of one accessory (callbacks 3 and 4)."""
+
+    accessory: Accessory
+    faceplate: bool = False
+
+
+NAMES: tuple[IntecularNameDescription, ...] = (
+    IntecularNameDescription(
+        key="outlet_1_name",
+        translation_key="outlet_name",
+        translation_placeholders={"number": "1"},
+        accessory=Accessory.OUTLET_1,
+    ),
+    IntecularNameDescription(
+        key="outlet_2_name",
+        translation_key="outlet_name",
+        translation_placeholders={"number": "2"},
+        accessory=Accessory.OUTLET_2,
+    ),
+    IntecularNameDescription(
+        key="nightlight_name",
+        translation_key="nightlight_name",
+        accessory=Accessory.NIGHTLIGHT,
+        faceplate=True,
+    ),
+)
+
+
+def named(description: IntecularNameDescription, state: DeviceState) -> bool:
+    """Whether the outlet reports a name for this accessory."""
+    return state.names is not None and description.accessory in state.names.names
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a name entity for every accessory the outlet names."""
+    coordinator = entry.runtime_data
+    async_add_when_reported(
+        hass,
+        entry,
+        async_add_entities,
+        domain=Platform.TEXT,
+        descriptions=NAMES,
+        exists=named,
+        create=lambda description: IntecularNameText(coordinator, description),
+    )
+
+
+class IntecularNameText(IntecularEntity, TextEntity):
+    """The user-given name of an outlet or the nightlight."""
+
+    entity_description: IntecularNameDescription
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_native_min = 1
+    _attr_native_max = NAME_MAX_LENGTH
+
+    def __init__(
+        self, coordinator: IntecularCoordinator, description: IntecularNameDescription
+    ) -> None:
+        """Create the name entity; the nightlight's lives with the faceplate.
+
+        The outlet stores the names, so they stay readable and writable while the
+        faceplate is away.
+        """
+        super().__init__(
+            coordinator, description, faceplate=description.faceplate, needs_faceplate=False
+        )
+
+    @property
+    def native_value(self) -> str | None:
+        """The name as the outlet stores it."""
+        names = self.coordinator.data.names
+        return None if names is None else names.names.get(self.entity_description.accessory)
+
+    def _fingerprint(self) -> Hashable:
+        return self.native_value
+
+    async def async_set_value(self, value: str) -> None:
+        """Rename: send the full list with this name changed, then read it back."""
+        current = self.coordinator.data.names
+        names = dict(current.names) if current is not None else {}
+        names[self.entity_description.accessory] = value
+        new = AccessoryNames(names)
+        await self.coordinator.async_command(
+            lambda client: client.set_accessory_names(new),
+            lambda state: replace(state, names=new),
+        )
+        await self.coordinator.async_read_names()

@@ -1,0 +1,310 @@
+"""Firmware updates: offered, installed with live progress, followed through the reboot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+import logging
+from typing import Any
+
+from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
+from homeassistant.components.select import DOMAIN as SELECT_DOMAIN, SERVICE_SELECT_OPTION
+from homeassistant.components.update import (
+    ATTR_IN_PROGRESS,
+    ATTR_INSTALLED_VERSION,
+    ATTR_LATEST_VERSION,
+    ATTR_RELEASE_SUMMARY,
+    ATTR_UPDATE_PERCENTAGE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    ATTR_OPTION,
+    STATE_OFF,
+    STATE_ON,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.intecular.api import IntecularClient, OtaResult, OtaTarget
+from custom_components.intecular.const import DOMAIN
+from simulator import SimulatedOutlet
+
+from .common import SERIAL, wait_until
+from .update_helpers import (
+    FACEPLATE,
+    METHOD,
+    OUTLET,
+    Seen,
+    attributes,
+    install,
+    outlet_with_updates,
+    progress,
+    pushes,
+    record,
+)
+
+
+@pytest.fixture
+def hw_rev() -> str:
+    """The outlet's hardware revision (revB restarts as soon as an update starts)."""
+    return "revA"
+
+
+@pytest.fixture
+def options() -> dict[str, Any]:
+    """Extra simulator knobs."""
+    return {}
+
+
+@pytest.fixture
+async def simulator(
+    variant: str, hw_rev: str, options: dict[str, Any]
+) -> AsyncGenerator[SimulatedOutlet]:
+    """An outlet offering newer firmware for both modules."""
+    async with outlet_with_updates(variant, hw_rev, **options) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+async def homeassistant_services(hass: HomeAssistant) -> None:
+    """The "check for updates" action (homeassistant.update_entity)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+
+
+@pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
+async def test_update_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    variant: str,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """One firmware entity per module; the faceplate's on the faceplate device."""
+    entries = er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
+    updates = sorted(
+        (e for e in entries if e.domain in (Platform.UPDATE, Platform.SELECT)),
+        key=lambda e: e.entity_id,
+    )
+    outlet = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert outlet is not None
+    for entry in updates:
+        assert entry == snapshot(name=f"{entry.entity_id}-entry")
+        assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
+        assert (entry.device_id == outlet.id) == (entry.entity_id == OUTLET)
+    assert len(updates) == (1 if variant == "bare" else 3)
+
+
+async def test_offered_update_says_which_part_is_outdated(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Both parts of the outlet are outdated: the card names both, with versions."""
+    state = hass.states.get(OUTLET)
+    assert state is not None
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.2.0"
+    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
+    assert state.attributes[ATTR_RELEASE_SUMMARY] == (
+        "Firmware 2.4.7 → 2.5.0\nWeb interface 1.2.0 → 1.3.0"
+    )
+    faceplate = attributes(hass, FACEPLATE)
+    assert (faceplate[ATTR_INSTALLED_VERSION], faceplate[ATTR_LATEST_VERSION]) == (
+        "1.9.2",
+        "1.9.3",
+    )
+    assert faceplate[ATTR_RELEASE_SUMMARY] is None
+
+
+async def test_outlet_install_end_to_end(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Install -> progress 0-100 in order -> reboot -> new version -> idle, up to date."""
+    seen = record(hass, simulator, OUTLET)
+    received = pushes(init_integration)
+
+    await install(hass, OUTLET)
+
+    assert (21, [1, 0]) in simulator.requests
+    # The web partition fills the first half of the bar, the firmware the second.
+    assert progress(seen) == [12, 25, 37, 50, 62, 75, 87, 100]
+    # In progress from the start until the outlet came back from its reboot.
+    assert seen[0] == Seen(STATE_ON, True, None, "2.4.7 / www 1.2.0", 0)
+    done = [i for i, s in enumerate(seen) if not s.in_progress]
+    assert done, seen
+    assert all(s.in_progress for s in seen[: done[0]])
+    assert seen[done[0]].boots == 1  # only once the outlet rebooted (and the socket dropped)
+    assert simulator.state.boot_count == 1
+
+    state = hass.states.get(OUTLET)
+    assert state is not None
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    assert state.attributes[ATTR_UPDATE_PERCENTAGE] is None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0 / www 1.3.0"
+    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
+    assert state.attributes[ATTR_RELEASE_SUMMARY] is None
+    # The device page shows the new firmware.
+    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    assert device.sw_version == "2.5.0"
+    # The outlet opened with the spurious "failed" result; it did not end the install.
+    ota = [p for p in received if isinstance(p, OtaResult)]
+    assert ota[0] == OtaResult(OtaTarget.OUTLET, success=False)
+    assert OtaResult(OtaTarget.OUTLET_WEB, success=True) in ota
+
+
+@pytest.mark.parametrize("hw_rev", ["revB"])
+async def test_revb_outlet_restarts_first(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A revB outlet drops the socket instead of answering 21; the install goes on."""
+    seen = record(hass, simulator, OUTLET)
+    await install(hass, OUTLET)
+
+    assert progress(seen) == [12, 25, 37, 50, 62, 75, 87, 100]
+    assert simulator.state.boot_count == 2  # the restart on 21, and the one after
+    await wait_until(hass, lambda: init_integration.runtime_data.reconnects == 2)
+    assert hass.states.get(OUTLET).state == STATE_OFF
+    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0 / www 1.3.0"
+
+
+async def test_web_only_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Only the web interface is outdated: still an update, and the card says so."""
+    simulator.set_available_versions(im="2.4.7")
+    await hass.services.async_call(
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+    )
+    state = hass.states.get(OUTLET)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_LATEST_VERSION] == "2.4.7 / www 1.3.0"
+    assert state.attributes[ATTR_RELEASE_SUMMARY] == "Web interface 1.2.0 → 1.3.0"
+
+    await install(hass, OUTLET)
+    state = hass.states.get(OUTLET)
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.3.0"
+
+
+async def test_faceplate_install_uses_the_selected_method(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Via the outlet (method 1): 21 [2, 1], then the faceplate restarts on 1.9.3."""
+    assert hass.states.get(METHOD).state == "faceplate_wifi"
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: METHOD, ATTR_OPTION: "via_outlet"},
+        blocking=True,
+    )
+    assert hass.states.get(METHOD).state == "via_outlet"
+    seen = record(hass, simulator, FACEPLATE)
+
+    await install(hass, FACEPLATE)
+
+    assert (21, [2, 1]) in simulator.requests
+    assert progress(seen) == [25, 50, 75, 100]
+    state = hass.states.get(FACEPLATE)
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "1.9.3"
+    device = device_registry.async_get_device(
+        identifiers={(DOMAIN, f"{simulator.serial}_faceplate")}
+    )
+    assert device is not None
+    assert device.sw_version == "1.9.3"
+    # The outlet itself was not touched.
+    assert simulator.state.boot_count == 0
+    assert hass.states.get(OUTLET).state == STATE_ON
+
+
+async def test_method_is_kept_across_restarts(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The chosen method is an entry option: a reload keeps it."""
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: METHOD, ATTR_OPTION: "via_outlet"},
+        blocking=True,
+    )
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(METHOD).state == "via_outlet"
+
+
+async def test_check_for_updates_rereads_callback_20(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """ "Check for updates" asks the outlet (20) and nothing else; the card follows."""
+    simulator.set_available_versions(im="2.6.0")
+    simulator.requests.clear()
+    await hass.services.async_call(
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+    )
+    assert list(simulator.requests) == [(20, None)]
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 / www 1.3.0"
+
+
+async def test_checked_every_few_hours_and_after_reconnects(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """New firmware shows up without anyone asking: on a timer and after a reconnect."""
+    simulator.set_available_versions(im="2.6.0")
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
+    await wait_until(
+        hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 / www 1.3.0"
+    )
+    simulator.set_available_versions(pm="1.9.4")
+    await simulator.drop_connections()
+    await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
+
+
+async def test_check_for_updates_failure_is_logged(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An outlet that does not answer 20: one warning, and the card keeps what it knew."""
+    init_integration.runtime_data.client.request_timeout = 0.05
+    simulator.faults.drop_replies = True
+    simulator.set_available_versions(im="2.6.0")
+    await hass.services.async_call(
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+    )
+    assert f"Checking {OUTLET} for new firmware failed" in caplog.text
+    assert "did not confirm the command in time" in caplog.text
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
+    # The timer's check fails quietly (debug log) and is tried again at the next interval.
+    caplog.clear()
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
+    await wait_until(hass, lambda: "for firmware failed" in caplog.text)
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
+    simulator.faults.drop_replies = False
+
+
+async def test_update_started_elsewhere_is_followed(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The vendor app starts the update: the card shows it running and finishing."""
+    seen = record(hass, simulator, FACEPLATE)
+    session = async_get_clientsession(hass)
+    async with IntecularClient(simulator.host, session, port=simulator.port) as app:
+        await app.perform_update(OtaTarget.FACEPLATE)
+        await wait_until(hass, lambda: hass.states.get(FACEPLATE).state == STATE_OFF)
+    assert progress(seen) == [25, 50, 75, 100]
+    assert not seen[-1].in_progress
