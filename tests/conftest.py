@@ -22,9 +22,19 @@ class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Syrupy's snapshot, stored per Home Assistant release."""
-    return snapshot.use_extension(VersionedSnapshotExtension)
+def snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
+    """Syrupy's snapshot, stored per Home Assistant release.
+
+    Built here rather than on top of the harness's own ``snapshot`` fixture: every
+    assertion object registers its extension's folder with syrupy, and the harness's
+    would make one release's snapshots look unused to the other.
+    """
+    return SnapshotAssertion(
+        update_snapshots=request.config.option.update_snapshots,
+        extension_class=VersionedSnapshotExtension,
+        test_location=PyTestLocation(request.node),
+        session=request.config._syrupy,  # as syrupy's own fixture does
+    )
 
 
 @pytest.fixture(autouse=True)
