@@ -14,6 +14,7 @@ from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
 from .common import SERIAL
+from .entities import all_entities_enabled
 
 # Small enough to keep tests fast, long enough to tell the phases apart.
 FAST = {
@@ -52,6 +53,13 @@ def config_entry(simulator: SimulatedOutlet, variant: str) -> MockConfigEntry:
         unique_id=simulator.serial,
         data=data,
     )
+
+
+@pytest.fixture
+def enable_all() -> Generator[None]:
+    """Create disabled-by-default entities (the Aura indicator, raw readings) enabled."""
+    with all_entities_enabled():
+        yield
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
 from .common import wait_until
-from .entities import all_entities_enabled
 from .lighting import (
     AURA_LIGHT,
     EFFECTS,
@@ -39,13 +37,6 @@ from .lighting import (
     pushed,
     state_of,
 )
-
-
-@pytest.fixture
-def enable_all() -> Iterator[None]:
-    """The indicator is disabled by default; some tests look at it too."""
-    with all_entities_enabled():
-        yield
 
 
 @pytest.mark.parametrize("service", ["set_effect", "set_led_colors"])
