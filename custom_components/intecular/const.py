@@ -29,8 +29,12 @@ CONF_MQTT_DISCOVERY: Final = "mqtt_discovery"
 # How long the config flow waits for an outlet to answer.
 PROBE_TIMEOUT: Final = 5.0
 
-# Connection upkeep. The first reconnect is immediate, then the wait doubles up to the cap.
+# Connection upkeep. The first reconnect is immediate, then one follows every
+# RECONNECT_BACKOFF_FIRST while the outage is younger than RECONNECT_FAST_PERIOD (an
+# outlet that restarts is back within seconds and is found at once), then the wait
+# doubles up to the cap.
 RECONNECT_BACKOFF_FIRST: Final = 0.5
+RECONNECT_FAST_PERIOD: Final = 60.0
 RECONNECT_BACKOFF_MAX: Final = 30.0
 # A drop shorter than this never makes entities unavailable.
 UNAVAILABLE_GRACE: Final = timedelta(seconds=5)

@@ -11,9 +11,8 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 
 from .api import (
     IntecularClient,
@@ -30,12 +29,10 @@ from .const import (
     DOMAIN,
     LOGGER,
     NAMES_REFRESH_INTERVAL,
-    RECONNECT_BACKOFF_FIRST,
-    RECONNECT_BACKOFF_MAX,
     SENSOR_SILENCE_TIMEOUT,
-    UNAVAILABLE_GRACE,
 )
 from .devices import async_sync_devices
+from .outage import Outage, reconnect_delay
 from .state import DeviceState, FaceplateKind, apply_push, read_state
 from .watchdog import Watchdog
 
@@ -65,9 +62,9 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
 
     There is no polling: the first refresh (and every reconnect) reads the whole
-    state once, then pushes keep it current. A dropped socket is reconnected at once
-    and then with exponential backoff; entities go unavailable only when the outage
-    outlasts ``UNAVAILABLE_GRACE``.
+    state once, then pushes keep it current. A dropped socket is reconnected at once,
+    then quickly for a minute, then with backoff; entities go unavailable only when the
+    outage outlasts its grace period (``outage.py``).
     """
 
     config_entry: IntecularConfigEntry
@@ -87,20 +84,18 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self.client = client
         self.reconnects = 0
         self.last_error: str | None = None
-        self.disconnected_since: datetime | None = None
         self._started = False  # True once the first refresh produced data
         self._reader: asyncio.Task[None] | None = None
-        self._shutting_down = False
-        self._unavailable_timer: CALLBACK_TYPE | None = None
-        self._unavailable = False
+        self._outage = Outage(hass, self._grace_expired)
         self._resync: asyncio.Task[None] | None = None
         # Set when a push asks for a re-read; a read that started earlier is stale then.
         self._resync_wanted = False
         # No sensor push for this long: the faceplate is gone, whatever 12 says.
         self._sensor_watchdog = Watchdog(hass.loop, SENSOR_SILENCE_TIMEOUT, self._sensors_silent)
         self._push_listeners: list[Callable[[Push], None]] = []
-        # Set while commands can go through: connected and the state read.
-        self._ready = asyncio.Event()
+        # The pushes that arrived during each full read under way: a read answers part by
+        # part, so a push that follows one part's answer is newer than the read.
+        self._pushes_during_reads: list[list[Push]] = []
         client.subscribe(self._handle_push)
         client.on_disconnect(self._connection_lost)
 
@@ -140,8 +135,15 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             ) from err
 
     async def _read_state(self) -> DeviceState:
-        """One full read of the outlet."""
-        state = await read_state(self.client, self.data if self._started else None)
+        """One full read of the outlet, and the pushes that arrived meanwhile on top."""
+        pushes: list[Push] = []
+        self._pushes_during_reads.append(pushes)
+        try:
+            state = await read_state(self.client, self.data if self._started else None)
+        finally:
+            self._pushes_during_reads.remove(pushes)
+        for push in pushes:
+            state = apply_push(state, push)
         expected = self.config_entry.unique_id
         if expected is not None and state.info.outlet.serial != expected:
             # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
@@ -172,7 +174,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
         if self.client.connected:
-            self._ready.set()
+            self._outage.ended()
         self.config_entry.async_create_background_task(
             self.hass, self._supervise(), f"{DOMAIN} supervisor {self.client.host}"
         )
@@ -187,17 +189,18 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         while True:
             if self._reader is not None:
                 await asyncio.wait([self._reader])
-            if self._shutting_down:
+            if self._outage.stopped:
                 return
             await self._reconnect()
 
     async def _reconnect(self) -> None:
-        """Reconnect and re-read: immediately, then with doubling waits."""
+        """Reconnect and re-read: immediately, then often for a minute, then backing off."""
         delay = 0.0
-        while not self._shutting_down:
+        began = self.hass.loop.time()
+        while not self._outage.stopped:
             if delay:
                 await asyncio.sleep(delay)
-            delay = min(max(delay * 2, RECONNECT_BACKOFF_FIRST), RECONNECT_BACKOFF_MAX)
+            delay = reconnect_delay(delay, self.hass.loop.time() - began)
             try:
                 await self._open()
                 state = await self._read_state()
@@ -211,36 +214,25 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             self._publish(state)
             return
 
+    @property
+    def disconnected_since(self) -> datetime | None:
+        """When the current outage began; None while connected."""
+        return self._outage.since
+
     @callback
     def _connection_lost(self) -> None:
         """The socket is gone (called by the client, before anything else runs)."""
-        self._ready.clear()
-        if self._shutting_down:
-            return
-        if self.disconnected_since is None:
-            self.disconnected_since = dt_util.utcnow()
-        if self._unavailable_timer is None and not self._unavailable:
-            self._unavailable_timer = async_call_later(
-                self.hass, UNAVAILABLE_GRACE, self._grace_expired
-            )
+        self._outage.began()
 
     @callback
-    def _grace_expired(self, _now: datetime) -> None:
-        self._unavailable_timer = None
-        self._unavailable = True
+    def _grace_expired(self) -> None:
         LOGGER.info("%s is unavailable: %s", self.client.host, self.last_error)
         self.last_update_success = False
         self.async_update_listeners()
 
     @callback
     def _connection_restored(self) -> None:
-        self._ready.set()
-        self.disconnected_since = None
-        if self._unavailable_timer is not None:
-            self._unavailable_timer()
-            self._unavailable_timer = None
-        if self._unavailable:
-            self._unavailable = False
+        if self._outage.ended():
             LOGGER.info("%s is back online", self.client.host)
         self.last_update_success = True
 
@@ -254,10 +246,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     async def async_shutdown(self) -> None:
         """Close the socket and cancel every timer (unload, Home Assistant stop)."""
-        self._shutting_down = True
-        if self._unavailable_timer is not None:
-            self._unavailable_timer()
-            self._unavailable_timer = None
+        self._outage.stop()
         self._sensor_watchdog.stop()
         await super().async_shutdown()
         await self.client.close()
@@ -274,6 +263,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     def _handle_push(self, push: Push) -> None:
         for listener in self._push_listeners:
             listener(push)
+        for pushes in self._pushes_during_reads:
+            pushes.append(push)
         if not self._started:
             return
         state = self.data
@@ -346,7 +337,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @callback
     def _names_due(self, _now: datetime) -> None:
-        if self._ready.is_set():
+        if self._outage.ready:
             self.config_entry.async_create_background_task(
                 self.hass, self._reread_names_quietly(), f"{DOMAIN} names {self.client.host}"
             )
@@ -376,7 +367,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         push that follows confirms it (or corrects it, if someone else was faster).
         """
         try:
-            await self._wait_until_ready()
+            await self._outage.wait_until_ready()
             result = await command(self.client)
         except IntecularError as err:
             key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
@@ -390,15 +381,3 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             if new != self.data:
                 self._publish(new)
         return result
-
-    async def _wait_until_ready(self) -> None:
-        """Hold a command while a reconnect is under way (not once unavailable)."""
-        if self._ready.is_set():
-            return
-        if self._unavailable or self._shutting_down:
-            raise IntecularConnectionError("not connected")
-        try:
-            async with asyncio.timeout(UNAVAILABLE_GRACE.total_seconds()):
-                await self._ready.wait()
-        except TimeoutError:
-            raise IntecularConnectionError("not connected") from None

@@ -1,0 +1,1 @@
+"""Fault tests: garbage, dropped links, slow and flooding outlets, interrupted updates."""
