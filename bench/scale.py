@@ -155,21 +155,21 @@ async def startup(table: Table, *, outlets: int, repeats: int) -> None:
                     await hass.config_entries.async_unload(entry.entry_id)
     finally:
         await sim.stop()
+    how = (
+        f"{repeats} fresh Home Assistant instances; {outlets} config entries added, then"
+        " async_setup_component(intecular) as at a start, entries set up concurrently;"
+        " time until every entry is loaded and every entity shows a state other than"
+        " unavailable; median [range]"
+    )
     table.add(
         "start-up",
         f"{outlets} outlets ({count} entities): all entries loaded",
         f"{median(loaded):.2f} s [{min(loaded):.2f}-{max(loaded):.2f}]",
-        how=f"{repeats} fresh Home Assistant instances; {outlets} config entries added, then"
-        " async_setup_component(intecular) as at a start, entries set up concurrently;"
-        " time until every entry is loaded and every entity shows a state other than"
-        " unavailable; median [range]",
+        how=how,
     )
     table.add(
         "start-up",
         f"{outlets} outlets: all entities available",
         f"{median(available):.2f} s [{min(available):.2f}-{max(available):.2f}]",
-        how=f"{repeats} fresh Home Assistant instances; {outlets} config entries added, then"
-        " async_setup_component(intecular) as at a start, entries set up concurrently;"
-        " time until every entry is loaded and every entity shows a state other than"
-        " unavailable; median [range]",
+        how=how,
     )

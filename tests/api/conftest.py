@@ -12,6 +12,7 @@ import pytest
 
 from custom_components.intecular.api import IntecularClient, IntecularConnectionError
 from simulator import SimulatedOutlet
+from tests.clock import clock  # noqa: F401 - a fixture, found by name
 
 # Timings small enough that a reboot or an OTA takes a few tens of milliseconds.
 FAST: dict[str, Any] = {

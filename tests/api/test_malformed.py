@@ -7,7 +7,6 @@ import itertools
 import json
 import logging
 import re
-from types import SimpleNamespace
 from typing import get_args
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -24,6 +23,7 @@ from custom_components.intecular.api import (
 from custom_components.intecular.api.models import Push
 from custom_components.intecular.api.protocol import build_frame
 from simulator import SimulatedOutlet
+from tests.clock import Clock
 
 from .common import Pushes, wait_until
 from .conftest import ClientFactory, SimFactory
@@ -31,23 +31,6 @@ from .strategies import raw_frames
 
 LOGGER = connection_module.__name__
 GARBAGE_KINDS = 11  # what SimulatedOutlet.send_garbage() sends
-
-
-class Clock:
-    """A stand-in for ``time`` in the connection module: a minute passes when a test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(connection_module, "time", SimpleNamespace(monotonic=fake.monotonic))
-    return fake
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import itertools
 import logging
 import re
-from types import SimpleNamespace
 
 from homeassistant.core import HomeAssistant
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -24,6 +23,7 @@ from custom_components.intecular.api.models import parse_push
 from custom_components.intecular.api.protocol import parse_frame
 from simulator import SimulatedOutlet
 from tests.api.strategies import raw_frames
+from tests.clock import Clock
 
 from .common import coordinator_of, differences, settle
 
@@ -51,23 +51,6 @@ def carries_no_push(frame: str | bytes) -> bool:
 
 
 garbage = raw_frames.filter(carries_no_push)
-
-
-class Clock:
-    """The connection module's clock: a minute passes when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(connection_module, "time", SimpleNamespace(monotonic=fake.monotonic))
-    return fake
 
 
 class Records(logging.Handler):
