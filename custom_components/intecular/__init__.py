@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import IntecularClient
-from .const import DEFAULT_PORT, DOMAIN
+from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .devices import async_register_devices
+from .devices import async_register_devices, faceplate_identifier
 from .mqtt import async_remove_issue, async_setup_mqtt
 from .services import async_setup_services
 
@@ -74,3 +74,24 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
     """The outlet is gone from Home Assistant: withdraw its repair issue."""
     async_remove_issue(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: IntecularConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete the faceplate's device while the outlet reports no faceplate.
+
+    The outlet cannot tell a faceplate taken off for good from one being refitted, so
+    the user decides. The entry then forgets the faceplate; one fitted later brings its
+    device and entities back. The outlet's own device goes with the entry only.
+    """
+    state = entry.runtime_data.data
+    if (DOMAIN, faceplate_identifier(state.info.outlet.serial)) not in device.identifiers:
+        return False
+    if state.info.faceplate_online:
+        return False
+    if CONF_FACEPLATE in entry.data:
+        hass.config_entries.async_update_entry(
+            entry, data={k: v for k, v in entry.data.items() if k != CONF_FACEPLATE}
+        )
+    return True

@@ -104,7 +104,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         needs_faceplate=False,
         # Attached, online (PM.online) and pushing its sensors.
         is_on_fn=lambda state: state.faceplate_available,
-        exists_fn=lambda state: state.faceplate is not None,
+        exists_fn=lambda state: state.info.faceplate_online,
     ),
 )
 

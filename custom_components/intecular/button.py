@@ -22,7 +22,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api import IntecularClient
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .ota import has_faceplate
 
 PARALLEL_UPDATES = 1
 
@@ -81,7 +80,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the outlet's buttons, and the faceplate's when one is fitted."""
     coordinator = entry.runtime_data
-    faceplate = has_faceplate(entry, coordinator)
+    faceplate = coordinator.has_faceplate
     async_add_entities(
         IntecularButton(coordinator, description)
         for description in BUTTONS

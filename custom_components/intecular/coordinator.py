@@ -215,6 +215,14 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             return
 
     @property
+    def has_faceplate(self) -> bool:
+        """A faceplate is fitted, or was when last seen (it may be rebooting)."""
+        return (
+            FaceplateKind.fitted(self.data.info) is not None
+            or CONF_FACEPLATE in self.config_entry.data
+        )
+
+    @property
     def disconnected_since(self) -> datetime | None:
         """When the current outage began; None while connected."""
         return self._outage.since
@@ -314,17 +322,20 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @callback
     def _check_faceplate(self, info: OutletInfo) -> None:
-        """Reload when a different kind of faceplate was fitted (other entities)."""
-        kind = FaceplateKind.of(info.faceplate)
+        """Reload when another kind of faceplate, or one where there was none, was fitted.
+
+        Either brings other entities (and devices). The kind is remembered, so a
+        faceplate offline at a later start still has its entities.
+        """
+        kind = FaceplateKind.fitted(info)
         entry = self.config_entry
         if kind is None or entry.data.get(CONF_FACEPLATE) == kind:
             return
-        known = entry.data.get(CONF_FACEPLATE)
         self.hass.config_entries.async_update_entry(
             entry, data={**entry.data, CONF_FACEPLATE: kind}
         )
-        if known is not None and self._started:
-            LOGGER.info("A different faceplate (%s) was fitted; reloading", kind)
+        if self._started:
+            LOGGER.info("A faceplate (%s) was fitted; reloading", kind)
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
 
     @callback

@@ -88,7 +88,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry, info: Outlet
     registry.async_get_or_create(
         config_entry_id=entry.entry_id, **outlet_device_info(entry, info.outlet)
     )
-    kind = FaceplateKind.of(info.faceplate) or entry.data.get(CONF_FACEPLATE)
+    kind = FaceplateKind.fitted(info) or entry.data.get(CONF_FACEPLATE)
     if kind is not None:
         registry.async_get_or_create(
             config_entry_id=entry.entry_id,

@@ -33,6 +33,9 @@ def async_add_when_reported[D: EntityDescription](
     different kind was fitted) does not bring them back.
     """
     coordinator = entry.runtime_data
+    if not coordinator.has_faceplate:
+        # Without a faceplate, nothing of one (the outlet may still list its settings).
+        descriptions = [d for d in descriptions if not getattr(d, "faceplate", False)]
     state = coordinator.data
     serial = state.info.outlet.serial
     known: set[str] = set()

@@ -32,7 +32,6 @@ from .api import (
     Push,
 )
 from .const import (
-    CONF_FACEPLATE,
     CONF_FACEPLATE_UPDATE_METHOD,
     DOMAIN,
     FACEPLATE_MODEL,
@@ -40,7 +39,7 @@ from .const import (
 )
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import faceplate_model
-from .state import DeviceState, FaceplateKind
+from .state import DeviceState
 
 # Longest silence between two OTA pushes while a module downloads.
 OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
@@ -62,12 +61,6 @@ def faceplate_update_method(entry: IntecularConfigEntry) -> str:
     """The chosen way to deliver faceplate firmware (an entry option)."""
     method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
     return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
-
-
-def has_faceplate(entry: IntecularConfigEntry, coordinator: IntecularCoordinator) -> bool:
-    """A faceplate is fitted, or was when last seen (it may be rebooting)."""
-    info = coordinator.data.info
-    return FaceplateKind.of(info.faceplate) is not None or CONF_FACEPLATE in entry.data
 
 
 class Module(StrEnum):

@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import CONF_FACEPLATE_UPDATE_METHOD
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .ota import FACEPLATE_METHODS, faceplate_update_method, has_faceplate
+from .ota import FACEPLATE_METHODS, faceplate_update_method
 
 PARALLEL_UPDATES = 1
 
@@ -36,7 +36,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the update method select when a faceplate is fitted."""
     coordinator = entry.runtime_data
-    if has_faceplate(entry, coordinator):
+    if coordinator.has_faceplate:
         async_add_entities([FaceplateUpdateMethodSelect(coordinator, FACEPLATE_UPDATE_METHOD)])
 
 

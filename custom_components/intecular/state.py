@@ -51,6 +51,15 @@ class FaceplateKind(StrEnum):
             return cls.AURA
         return cls.PRO if faceplate.is_pro else cls.BASIC
 
+    @classmethod
+    def fitted(cls, info: OutletInfo) -> FaceplateKind | None:
+        """The kind of the faceplate the outlet reports attached and online.
+
+        The outlet leaves its faceplate out of device info while it is off or taken
+        away; an offline faceplate it still lists proves no more than that.
+        """
+        return cls.of(info.faceplate) if info.faceplate_online else None
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceState:

@@ -88,6 +88,7 @@ async def async_setup_entry(
         IntecularSwitch(coordinator, description)
         for description in SWITCHES
         if description.exists_fn(coordinator.data)
+        and (coordinator.has_faceplate or not description.faceplate)
     )
 
 

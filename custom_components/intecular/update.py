@@ -37,7 +37,6 @@ from .ota import (
     Versions,
     async_check_for_updates,
     faceplate_update_method,
-    has_faceplate,
     installed_versions,
     latest_versions,
 )
@@ -86,7 +85,7 @@ async def async_setup_entry(
     async_add_entities(
         IntecularUpdate(coordinator, description)
         for description in UPDATES
-        if description.module is Module.OUTLET or has_faceplate(entry, coordinator)
+        if description.module is Module.OUTLET or coordinator.has_faceplate
     )
 
     async def check(_now: datetime) -> None:
