@@ -44,7 +44,8 @@ from custom_components.intecular.api.protocol import (
 from .strategies import VALID_ARGS, json_values, mutated_args, raw_frames, texts
 
 API_DIR = Path(api.__file__).parent
-FUZZ = settings(max_examples=150, deadline=None)
+# Thousands of frames in all: garbage, and valid frames mutated field by field.
+FUZZ = settings(max_examples=1000, deadline=None)
 FUZZ_LIGHT = settings(max_examples=60, deadline=None)
 
 # Every parser a reply or push goes through (reply-only ones included).
