@@ -13,6 +13,7 @@ import pytest
 from custom_components.intecular.api import IntecularClient, IntecularConnectionError
 from simulator import SimulatedOutlet
 from tests.clock import clock  # noqa: F401 - a fixture, found by name
+from tests.simulators import SimFactory, simulators
 
 # Timings small enough that a reboot or an OTA takes a few tens of milliseconds.
 FAST: dict[str, Any] = {
@@ -35,7 +36,6 @@ HEARTBEAT = 1.0
 SHORT_TIMEOUT = 0.1
 SHORT_HEARTBEAT = 0.2
 
-type SimFactory = Callable[..., Awaitable[SimulatedOutlet]]
 type ClientFactory = Callable[..., Awaitable[IntecularClient]]
 type IdleClientFactory = Callable[..., IntecularClient]
 type Listen = Callable[[IntecularClient], asyncio.Task[None]]
@@ -49,17 +49,8 @@ def auto_enable_custom_integrations() -> None:
 @pytest.fixture
 async def make_sim() -> AsyncIterator[SimFactory]:
     """Start simulators on 127.0.0.1 with tiny timings; all stop after the test."""
-    sims: list[SimulatedOutlet] = []
-
-    async def factory(variant: str = "pro", **options: Any) -> SimulatedOutlet:
-        sim = SimulatedOutlet(variant, **{**FAST, **options})
-        sims.append(sim)
-        await sim.start()
-        return sim
-
-    yield factory
-    for sim in sims:
-        await sim.stop()
+    async with simulators(FAST) as factory:
+        yield factory
 
 
 @pytest.fixture

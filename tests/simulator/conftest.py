@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 from simulator import SimulatedOutlet
+from tests.simulators import SimFactory, simulators
 
 # Timings small enough that a whole OTA or reboot takes a few tens of milliseconds.
 FAST: dict[str, Any] = {
@@ -117,7 +118,6 @@ class Client:
                 self.pushes.append(json.loads(msg.data))
 
 
-type SimFactory = Callable[..., Awaitable[SimulatedOutlet]]
 type ClientFactory = Callable[..., Awaitable[Client]]
 
 
@@ -129,17 +129,8 @@ def auto_enable_custom_integrations() -> None:
 @pytest.fixture
 async def make_sim() -> AsyncIterator[SimFactory]:
     """Start simulators with tiny timings; all are stopped after the test."""
-    sims: list[SimulatedOutlet] = []
-
-    async def factory(variant: str = "pro", **options: Any) -> SimulatedOutlet:
-        sim = SimulatedOutlet(variant, **{**FAST, **options})
-        sims.append(sim)
-        await sim.start()
-        return sim
-
-    yield factory
-    for sim in sims:
-        await sim.stop()
+    async with simulators(FAST) as factory:
+        yield factory
 
 
 @pytest.fixture
