@@ -38,11 +38,11 @@ outlet OTA starts.
 Reading the device:
 
 * ``sim.serial``, ``sim.faceplate_serial`` (None without faceplate), ``sim.mac``
-* ``sim.state``: the live ``DeviceState``: ``outlets`` (``OutletStates``),
-  ``nightlight`` (``Nightlight``), ``color[selector].light`` (``ColorLight``),
-  ``config`` (the nested 1 object; ``device_config`` parses it), ``names``,
-  ``sensors`` (``SensorBank``: ``readings()``, offsets, ``occupancy_phase``;
-  ``sensor_readings`` parses the report), ``firmware``, ``faceplate`` (``online``, ``restarting``),
+* ``sim.state``: the live ``DeviceState``: ``outlets`` (``Outlets``),
+  ``nightlight`` (``Nightlight``), ``color[selector].light`` (``ColorLight``), all
+  from ``simulator.models`` with ``to_args()``; ``config`` (the nested 1 object),
+  ``names``, ``sensors`` (``SensorBank``: ``readings()``, offsets,
+  ``occupancy_phase``), ``firmware``, ``faceplate`` (``online``, ``restarting``),
   ``mqtt`` (``discovery_published``), ``mqtt_connected``, ``ota_target``, ``online``,
   ``boot_count``; ``to_json()`` dumps it all.
 * ``sim.connection_count`` (now), ``sim.total_connections`` (ever),
@@ -86,6 +86,9 @@ Each outlet also serves a small HTTP control API on its own port (see
 ``/control/reboot``, ``/control/faceplate/restart``, ``/control/faceplate/online``,
 ``/control/faults``, ``/control/knobs``, ``/control/profile``, ``/control/firmware``.
 
+The simulator shares no code with the integration: ``simulator.wire`` (callback
+numbers, frames) and ``simulator.models`` are written from protocol.md alone.
+
 Assumptions where protocol.md is silent are documented in the modules that make
 them: ``device`` (malformed requests, boot announcements), ``handlers`` (names,
 types, faceplate-less replies), ``prefs`` (configuration), ``color`` (17/18),
@@ -94,26 +97,10 @@ types, faceplate-less replies), ``prefs`` (configuration), ``color`` (17/18),
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .farm import SimulatorFarm
-    from .options import Faults, Quirks, Timings, Variant
-    from .outlet import SimulatedOutlet
-    from .state import DeviceState
-
-# Loaded on first use, so that ``python -m simulator`` can prepare its imports first
-# (see ``simulator.standalone``).
-_EXPORTS = {
-    "DeviceState": ".state",
-    "Faults": ".options",
-    "Quirks": ".options",
-    "SimulatedOutlet": ".outlet",
-    "SimulatorFarm": ".farm",
-    "Timings": ".options",
-    "Variant": ".options",
-}
+from .farm import SimulatorFarm
+from .options import Faults, Quirks, Timings, Variant
+from .outlet import SimulatedOutlet
+from .state import DeviceState
 
 __all__ = [
     "DeviceState",
@@ -124,10 +111,3 @@ __all__ = [
     "Timings",
     "Variant",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Import an exported name on first use."""
-    if (module := _EXPORTS.get(name)) is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)

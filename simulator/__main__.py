@@ -13,7 +13,7 @@ import logging
 import signal
 import sys
 
-from .standalone import skip_integration_package
+from .farm import SimulatorFarm
 
 PROFILES = ("friendly", "real")
 VARIANTS = ("pro", "aura", "bare")
@@ -60,8 +60,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> None:
     """Start the outlets, print where they are, wait for a signal, stop them."""
-    from .farm import SimulatorFarm  # noqa: PLC0415 - after skip_integration_package()
-
     farm = SimulatorFarm(
         args.count,
         args.port,
@@ -90,7 +88,6 @@ async def run(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
-    skip_integration_package()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -25,24 +25,23 @@ import math
 import random
 from typing import Any, Final
 
-from custom_components.intecular.api.errors import FrameError
-from custom_components.intecular.api.models import Nightlight, OutletStates
-from custom_components.intecular.api.protocol import (
-    PACKET_ID_MAX,
-    PACKET_ID_MIN,
-    Callback,
-    build_frame,
-    parse_request,
-)
-
 from .frames import garbage_frames, salvage_packet_id
 from .handlers import HANDLERS
 from .identity import Identity
+from .models import Nightlight, Outlets
 from .options import Faults, Quirks, Timings, Variant
 from .profiles import request_key
 from .replies import FAIL, Reply
 from .server import Session, WebSocketServer
 from .state import DeviceState
+from .wire import (
+    PACKET_ID_MAX,
+    PACKET_ID_MIN,
+    BadRequestError,
+    Callback,
+    encode,
+    parse_request,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -111,7 +110,7 @@ class Device:
 
     def _push_frame(self, callback: Callback, args: Any) -> str:
         puback = 1 if self.quirks.puback_on_push else None
-        return build_frame(self.identity.serial, self._push_id(), callback, args, puback=puback)
+        return encode(self.identity.serial, self._push_id(), callback, args, puback=puback)
 
     def push(self, callback: Callback, args: Any) -> None:
         """Send a push to every client (after the reply, while a request is handled)."""
@@ -144,7 +143,7 @@ class Device:
 
     # --- state changes that push ---------------------------------------------------------
 
-    def change_outlets(self, outlets: OutletStates) -> None:
+    def change_outlets(self, outlets: Outlets) -> None:
         """Set both outlets and push 9."""
         self.state.outlets = outlets
         self.push(Callback.OUTLETS, self.outlet_push_args())
@@ -167,7 +166,7 @@ class Device:
     def _on_text(self, session: Session, text: str) -> None:
         try:
             packet_id, callback, args = parse_request(text)
-        except FrameError:
+        except BadRequestError:
             if (salvaged := salvage_packet_id(text)) is not None:
                 self._reply(session, salvaged, 0, FAIL)
             return
@@ -215,7 +214,7 @@ class Device:
         if self.faults.interleave_pushes:
             self._interleaved_push(session)
         session.send(
-            build_frame(
+            encode(
                 self.identity.serial,
                 packet_id,
                 callback if reply.data else None,

@@ -34,9 +34,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Final
 
-from custom_components.intecular.api.protocol import Callback, OtaMethod, OtaTarget
-
 from .replies import FAIL, OK, Reply, int_args
+from .wire import Callback, OtaMethod, OtaTarget
 
 if TYPE_CHECKING:
     from .device import Device

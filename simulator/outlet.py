@@ -14,17 +14,16 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self
 
-from custom_components.intecular.api.models import ColorLight, Nightlight, OutletStates
-from custom_components.intecular.api.protocol import Callback
-
 from .color import InvalidColorCommandError
 from .control import add_control_routes
 from .device import Device
 from .frames import garbage_frames
+from .models import ColorLight, Nightlight
 from .options import Faults, Quirks, Timings, Variant, split_knobs
 from .prefs import merge_config
 from .profiles import FRIENDLY, coerce_knob, knob_owner, profile_knobs
 from .state import NEWER_VERSIONS
+from .wire import Callback
 
 
 class SimulatedOutlet(Device):
@@ -177,12 +176,7 @@ class SimulatedOutlet(Device):
         """Switch an outlet as the app or Matter would (push 9)."""
         if outlet not in (1, 2):
             raise ValueError(f"outlet must be 1 or 2, not {outlet}")
-        current = self.state.outlets
-        self.change_outlets(
-            OutletStates(on, current.outlet_2)
-            if outlet == 1
-            else OutletStates(current.outlet_1, on)
-        )
+        self.change_outlets(self.state.outlets.switched(outlet, on))
 
     async def set_nightlight(self, on: bool, brightness: int | None = None) -> None:
         """Set the Pro's white nightlight (push 15)."""
@@ -194,19 +188,28 @@ class SimulatedOutlet(Device):
             raise ValueError(f"brightness must be 0-100, not {brightness}")
         self.change_nightlight(Nightlight(on, brightness))
 
-    async def set_color_light(self, light: ColorLight) -> None:
+    async def set_color_light(self, light: ColorLight | list[Any] | Any) -> None:
         """Set an Aura colour array as a 17 command would (push 18).
 
-        Raises ValueError for a command the device would refuse.
+        ``light`` is a ``ColorLight`` (``state.color[selector].light``), the
+        ``callbackArgs`` of a 17 command, or any object whose ``to_args(command=True)``
+        returns them. Raises ValueError for a command the device would refuse.
         """
-        array = self.state.color.get(light.selector)
+        if isinstance(light, ColorLight):
+            args = light.to_args()
+        elif isinstance(light, list):
+            args = light
+        else:
+            args = light.to_args(command=True)
+        selector = args[0] if args else None
+        array = self.state.color.get(selector) if isinstance(selector, int) else None
         if array is None:
-            raise ValueError(f"a {self.variant} outlet has no colour array {light.selector}")
+            raise ValueError(f"a {self.variant} outlet has no colour array {selector}")
         try:
-            array.apply(light.to_args(command=True))
+            array.apply(args)
         except InvalidColorCommandError as err:
             raise ValueError(str(err)) from err
-        self.push(Callback.COLOR_LIGHT, array.to_args())
+        self.push(Callback.COLOR, array.to_args())
 
     async def set_sensor(self, key: str, value: float) -> None:
         """Make ``key`` (a wire key of §8) read ``value``, and push 11 now."""
