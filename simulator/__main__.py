@@ -14,8 +14,8 @@ import signal
 import sys
 
 from .farm import SimulatorFarm
+from .profiles import PROFILES
 
-PROFILES = ("friendly", "real")
 VARIANTS = ("pro", "aura", "bare")
 
 

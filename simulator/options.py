@@ -128,7 +128,11 @@ class Quirks:
 
 @dataclass(slots=True)
 class Faults:
-    """Failures to inject. All off by default."""
+    """Failures to inject, and how far the outlet departs from the friendly one.
+
+    With the defaults the outlet answers everything at once and well; the
+    ``"real"`` profile (``simulator.profiles``) sets the last group of knobs.
+    """
 
     reply_delay: float = 0.0
     """Handle each request this many seconds late (pings are still answered)."""
@@ -160,8 +164,8 @@ class Faults:
     """Answer 20 this many seconds late; other requests, pings and pushes go on."""
 
     unanswered: frozenset[str] = frozenset()
-    """Requests never answered, by key: ``"1"``, ``"3"``, ``"20"``, ``"18/7"`` (18 with
-    selector 7), ... The socket stays open and healthy."""
+    """Requests never answered (nor carried out), by key: ``"1"``, ``"3"``, ``"20"``,
+    ``"18/7"`` (18 with selector 7), ... The socket stays open and healthy."""
 
     sensor_overrides: dict[str, object] = field(default_factory=dict)
     """Values put into every 11 frame (replies and pushes), e.g. ``{"humidity": "nan"}``."""

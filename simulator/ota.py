@@ -19,8 +19,9 @@ then nothing: no reboot, no 12 push, and 20 reports the new ``www_fw_rev`` at on
 protocol.md §11 item 30); or the main firmware only (22 for 1, ``23 [1, 1]``, reboot).
 The spurious ``23 [1, 0]`` leads every outlet update.
 
-With the ``ota_ack`` knob off, 21 gets no reply at all (protocol.md §11 item 28) and
-the update runs exactly as it would with the reply.
+With the ``ota_ack`` knob off, an accepted 21 gets no reply at all (protocol.md §11
+item 28) and the update runs exactly as it would with the reply; a refused one (up
+to date, busy, bad arguments) is still answered ``PUBACK: 0``.
 
 Assumptions: an outlet update installs whatever is newest of both parts; it is
 refused (``PUBACK: 0``) when neither is outdated. Only one update runs at a time. An

@@ -120,6 +120,11 @@ class SimulatedOutlet(Device):
         """WebSocket clients connected now."""
         return len(self._server.sessions)
 
+    @property
+    def handshakes_waiting(self) -> int:
+        """Clients whose handshake the ``connect_delay`` knob holds back right now."""
+        return self._server.handshakes_waiting
+
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:

@@ -83,6 +83,8 @@ class WebSocketServer:
         self._site: web.SockSite | None = None
         self._down = asyncio.Event()
         """Set while not listening (rebooting or stopped)."""
+        self.handshakes_waiting = 0
+        """Connections held back by the ``connect_delay`` knob right now."""
 
     async def start(self) -> None:
         """Set the app up and start listening (binding an ephemeral port when 0)."""
@@ -140,9 +142,13 @@ class WebSocketServer:
 
     async def _handle_ws(self, request: web.Request) -> web.StreamResponse:
         if self.faults.connect_delay > 0:  # a slow accept, lost if the outlet goes down
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self.faults.connect_delay):
-                    await self._down.wait()
+            self.handshakes_waiting += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.faults.connect_delay):
+                        await self._down.wait()
+            finally:
+                self.handshakes_waiting -= 1
             if self._down.is_set():
                 if request.transport is not None:
                     request.transport.abort()
