@@ -176,3 +176,9 @@ async def client(sim: SimulatedOutlet, connect: ClientFactory) -> Client:
 def args_of(frame: dict[str, Any]) -> Any:
     """``payload.callbackArgs`` of a frame."""
     return frame["payload"]["callbackArgs"]
+
+
+def callback_of(frame: dict[str, Any]) -> int | None:
+    """``payload.callbackName`` of a frame, None without payload."""
+    callback: int | None = frame.get("payload", {}).get("callbackName")
+    return callback
