@@ -6,6 +6,11 @@ re-exported here, so ``models`` is the one place to import them from.
 Each model has ``from_args`` (tolerant of every shape protocol.md lists, raising
 ``FrameError`` on anything else) and, where the simulator or a command needs it,
 ``to_args`` producing the wire shape.
+
+Frames with many independent values (12, 18 here; 11 in sensors.py, 1 in config.py)
+are refused only when their envelope or the value that identifies them is unusable;
+each other value is read on its own, unknown when unreadable and clamped (levels)
+when out of range (protocol.py, "lenient reading").
 """
 
 from __future__ import annotations
@@ -17,7 +22,23 @@ from typing import Any
 from .config import DeviceConfig, MqttSettings, NetworkSettings
 from .errors import FrameError
 from .firmware import AvailableUpdates, FirmwareVersions, OtaAck, OtaProgress, OtaResult
-from .protocol import Callback, ColorMode, as_dict, as_flag, as_int, as_list, as_str, clamp, opt_str
+from .protocol import (
+    EFFECT_SPEED_MAX,
+    KELVIN_MAX,
+    KELVIN_MIN,
+    Callback,
+    ColorMode,
+    as_dict,
+    as_flag,
+    as_int,
+    as_list,
+    as_str,
+    clamp,
+    clamped_int,
+    lenient,
+    lenient_dict,
+    lenient_str,
+)
 from .sensors import SensorReadings
 
 __all__ = [
@@ -138,41 +159,45 @@ class OutletInfo:
 
     @classmethod
     def from_args(cls, args: Any) -> OutletInfo:
-        """Parse ``{IM: {...}, PM: {...}}``; ``PM`` may be missing."""
+        """Parse ``{IM: {...}, PM: {...}}``; ``PM`` may be missing.
+
+        Refused only without ``IM`` or its serial (what identifies the outlet). Any
+        other unreadable string is unknown (None); a ``PM`` block that is not an
+        object or has no serial is no known faceplate, as while it reboots; an
+        unreadable ``online`` counts as online (as when absent).
+        """
         data = as_dict(args, "device info")
         im = as_dict(data.get("IM"), "IM")
-        serial = opt_str(im, "sn")
+        serial = lenient_str(im, "sn")
         if not serial:
             raise FrameError("IM has no serial")
         outlet = ModuleInfo(
             serial,
-            opt_str(im, "MAC"),
-            opt_str(im, "device"),
-            opt_str(im, "hw_rev"),
-            opt_str(im, "fw_rev"),
+            lenient_str(im, "MAC"),
+            lenient_str(im, "device"),
+            lenient_str(im, "hw_rev"),
+            lenient_str(im, "fw_rev"),
         )
         faceplate = None
-        if (pm := data.get("PM")) is not None:
-            pm = as_dict(pm, "PM")
-            if pm_serial := opt_str(pm, "sn"):
-                radar = None
-                if (raw := pm.get("radar")) is not None:
-                    raw = as_dict(raw, "radar")
-                    radar = RadarInfo(
-                        opt_str(raw, "fw_rev") or opt_str(raw, "fw_ver"),
-                        opt_str(raw, "hw_type"),
-                        opt_str(raw, "MAC"),
-                    )
-                faceplate = FaceplateInfo(
-                    pm_serial,
-                    opt_str(pm, "MAC"),
-                    opt_str(pm, "device"),
-                    opt_str(pm, "hw_rev"),
-                    opt_str(pm, "fw_rev"),
-                    online=as_flag(pm.get("online", True), "online"),
-                    variant=opt_str(pm, "type"),
-                    radar=radar,
+        if (pm := lenient_dict(data, "PM")) is not None and (pm_serial := lenient_str(pm, "sn")):
+            radar = None
+            if (raw := lenient_dict(pm, "radar")) is not None:
+                radar = RadarInfo(
+                    lenient_str(raw, "fw_rev") or lenient_str(raw, "fw_ver"),
+                    lenient_str(raw, "hw_type"),
+                    lenient_str(raw, "MAC"),
                 )
+            online = lenient(as_flag, pm.get("online"), "online")
+            faceplate = FaceplateInfo(
+                pm_serial,
+                lenient_str(pm, "MAC"),
+                lenient_str(pm, "device"),
+                lenient_str(pm, "hw_rev"),
+                lenient_str(pm, "fw_rev"),
+                online=True if online is None else online,
+                variant=lenient_str(pm, "type"),
+                radar=radar,
+            )
         return cls(outlet, faceplate)
 
     @property
@@ -220,16 +245,23 @@ class ColorLed:
 
     @classmethod
     def from_args(cls, entry: Any) -> ColorLed:
-        """Parse ``[state, brightness, [hue, sat]?, kelvin?]`` in any combination."""
+        """Parse ``[state, brightness, [hue, sat]?, kelvin?]`` in any combination.
+
+        State and brightness make the entry (FrameError without them); brightness,
+        hue, saturation and kelvin are clamped into their documented ranges; an
+        unreadable hue/saturation pair or kelvin is unknown (None).
+        """
         values = as_list(entry, "LED", 2)
         hue = saturation = kelvin = None
         for extra in values[2:4]:
             if isinstance(extra, list):
-                pair = as_list(extra, "hue/saturation", 2)
-                hue = clamp(as_int(pair[0], "hue"), 0, 360)
-                saturation = clamp(as_int(pair[1], "saturation"), 0, 100)
-            elif extra is not None:
-                kelvin = as_int(extra, "kelvin")
+                if len(extra) >= 2:  # [hue, saturation]
+                    hue = clamped_int(extra[0], "hue", 0, 360)
+                    saturation = clamped_int(extra[1], "saturation", 0, 100)
+                    if hue is None or saturation is None:
+                        hue = saturation = None
+            else:
+                kelvin = clamped_int(extra, "kelvin", KELVIN_MIN, KELVIN_MAX)
         return cls(
             as_flag(values[0], "LED state"),
             clamp(as_int(values[1], "LED brightness"), 0, 100),
@@ -263,20 +295,29 @@ class ColorLight:
 
     @classmethod
     def from_args(cls, args: Any) -> ColorLight:
-        """Parse ``[selector, mode, [leds...], speed?, random?, level?]``."""
+        """Parse ``[selector, mode, [leds...], speed?, random?, level?]``.
+
+        Refused only when the selector (which array) or the LED list is unusable. An
+        LED entry without a readable state and brightness is left out; an unreadable
+        mode is 0 (no mode this client knows); speed (0-7) and the random brightness
+        (0-100) are clamped, and unknown (None) when unreadable, as is the random flag.
+        """
         values = as_list(args, "colour light", 3)
-        leds = tuple(ColorLed.from_args(e) for e in as_list(values[2], "LED list"))
-        trailing = values[3:6]
-        speed = as_int(trailing[0], "speed") if len(trailing) > 0 else None
-        random = as_flag(trailing[1], "random") if len(trailing) > 1 else None
-        level = as_int(trailing[2], "random brightness") if len(trailing) > 2 else None
+        selector = as_int(values[0], "selector")
+        leds: list[ColorLed] = []
+        for entry in as_list(values[2], "LED list"):
+            try:
+                leds.append(ColorLed.from_args(entry))
+            except FrameError:
+                continue
+        trailing = [*values[3:6], None, None, None]
         return cls(
-            as_int(values[0], "selector"),
-            as_int(values[1], "mode"),
-            leds,
-            speed,
-            random,
-            level,
+            selector,
+            lenient(as_int, values[1], "mode") or 0,
+            tuple(leds),
+            clamped_int(trailing[0], "speed", 0, EFFECT_SPEED_MAX),
+            lenient(as_flag, trailing[1], "random"),
+            clamped_int(trailing[2], "random brightness", 0, 100),
         )
 
     def to_args(self, *, command: bool = False) -> list[Any]:
@@ -319,8 +360,14 @@ class AccessoryNames:
             args = args.get("payload")
         names: dict[int, str] = {}
         for raw in as_list(args, "accessory names"):
-            entry = as_dict(raw, "accessory name")
-            names[as_int(entry.get("accessory"), "accessory")] = as_str(entry.get("name"), "name")
+            # An entry without a readable accessory number or name tells nothing; the
+            # other names still apply.
+            if not isinstance(raw, dict):
+                continue
+            accessory = lenient(as_int, raw.get("accessory"), "accessory")
+            name = lenient(as_str, raw.get("name"), "name")
+            if accessory is not None and name is not None:
+                names[accessory] = name
         return cls(names)
 
     def to_args(self) -> list[dict[str, Any]]:
