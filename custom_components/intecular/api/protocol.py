@@ -155,10 +155,10 @@ def build_frame(
     return json.dumps(frame, separators=(",", ":"))
 
 
-# Longer integer literals are beyond any documented value (and beyond what Python's int()
-# reads by default); they decode as an infinity, which every value check then refuses, so
-# one absurd number costs that value, not the whole frame.
-_MAX_INT_DIGITS: Final = 400
+# Longer integer literals are more than Python's int() reads by default (it raises, and
+# json.loads with it); they decode as an infinity instead, which every value check then
+# refuses, so one absurd number costs that value, not the whole frame.
+_MAX_INT_DIGITS: Final = 4300
 
 
 def _parse_int(literal: str) -> int | float:
