@@ -24,7 +24,9 @@ from .api import (
     OutletInfo,
 )
 from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
+from .coordinator import IntecularConfigEntry
 from .devices import faceplate_model
+from .repairs import async_announced_elsewhere, async_forget_announcement
 from .state import FaceplateKind
 
 _HOSTNAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
@@ -54,6 +56,14 @@ def parse_address(text: str) -> tuple[str, int]:
         if not _HOSTNAME.match(host):
             raise InvalidAddressError(text) from None
     return host, port
+
+
+def has_live_link(entry: IntecularConfigEntry) -> bool:
+    """Whether the entry's outlet is connected now, its identity checked on connecting."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    coordinator = entry.runtime_data
+    return coordinator.client.connected and coordinator.last_update_success
 
 
 def outlet_title(info: OutletInfo) -> str:
@@ -167,11 +177,16 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
 
         await self.async_set_unique_id(serial)
         for entry in self._async_current_entries(include_ignore=False):
-            if (
-                entry.unique_id == serial
-                and entry.data.get(CONF_HOST) == host
-                and (entry.data.get(CONF_PORT, DEFAULT_PORT) in ports)
+            if entry.unique_id != serial:
+                continue
+            if entry.data.get(CONF_HOST) == host and (
+                entry.data.get(CONF_PORT, DEFAULT_PORT) in ports
             ):
+                return self.async_abort(reason="already_configured")
+            if has_live_link(entry):
+                # The serial is public: anyone can announce it. A verified connection
+                # never moves because of an announcement; the user is told instead.
+                async_announced_elsewhere(self.hass, entry, host, ports[0])
                 return self.async_abort(reason="already_configured")
 
         info: OutletInfo | None = None
@@ -188,7 +203,11 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
                 reason="serial_mismatch",
                 description_placeholders={"advertised": serial, "reported": info.outlet.serial},
             )
-        # A known outlet at a new address: store it; the live connection moves there.
+        # A known outlet that does not answer where it was, found (its serial checked)
+        # at a new address: store it; the connection moves there and checks it again.
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.unique_id == serial:
+                async_forget_announcement(self.hass, entry)
         self._abort_if_unique_id_configured(
             updates={CONF_HOST: host, CONF_PORT: port}, reload_on_update=False
         )

@@ -13,6 +13,7 @@ from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF, ConfigEnt
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -309,7 +310,10 @@ async def test_zeroconf_known_outlet_same_address(
 async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """The outlet got a new address: the live connection follows, no reload."""
+    """The outlet no longer answers where it was and shows up elsewhere: followed."""
+    coordinator = init_integration.runtime_data
+    await simulator.stop()  # gone from its old address
+    await wait_until(hass, lambda: not coordinator.client.connected)
     async with SimulatedOutlet("pro", serial=SERIAL, seed=8, sensor_interval=0, **FAST) as moved:
         result = await hass.config_entries.flow.async_init(
             DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(moved.port)
@@ -319,14 +323,53 @@ async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
         assert init_integration.data[CONF_PORT] == moved.port
 
         await wait_until(hass, lambda: moved.connection_count == 1)
-        await wait_until(hass, lambda: simulator.connection_count == 0)
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": f"switch.{SLUG}_outlet_1"}, blocking=True
         )
         assert moved.state.outlets.outlet_1 is True
-        assert simulator.state.outlets.outlet_1 is False
         assert init_integration.state is ConfigEntryState.LOADED
+        assert not ir.async_get(hass).issues
         assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+async def test_zeroconf_never_moves_a_live_verified_connection(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Another device announces the connected outlet's (public) serial: nothing moves.
+
+    The impostor answers 12 with the serial too; it is not even contacted. The user
+    is told what was seen, by address, with no serial.
+    """
+    async with SimulatedOutlet("pro", serial=SERIAL, seed=8, sensor_interval=0, **FAST) as fake:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(fake.port)
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+        assert init_integration.data[CONF_PORT] == simulator.port
+        await hass.async_block_till_done()
+        assert fake.total_connections == 0
+        assert simulator.connection_count == 1
+
+        issue = ir.async_get(hass).async_get_issue(
+            DOMAIN, f"announced_elsewhere_{init_integration.entry_id}"
+        )
+        assert issue is not None
+        assert issue.translation_placeholders == {
+            "name": init_integration.title,
+            "announced": f"127.0.0.1:{fake.port}",
+            "current": f"127.0.0.1:{simulator.port}",
+        }
+        assert SERIAL not in repr(issue)
+
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": f"switch.{SLUG}_outlet_1"}, blocking=True
+        )
+        assert simulator.state.outlets.outlet_1 is True
+        assert fake.state.outlets.outlet_1 is False
+
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    assert not ir.async_get(hass).issues
 
 
 # --- reconfigure -----------------------------------------------------------------------
