@@ -32,12 +32,36 @@ from .state import FaceplateKind
 _HOSTNAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
 
 
+# Schemes a copied address may carry: the outlet serves plain WebSocket over HTTP only.
+_PLAIN_SCHEMES = frozenset({"", "ws", "http"})
+_PORT_MAX = 65535
+
+
 class InvalidAddressError(ValueError):
     """The text is not a host name or IP address with an optional port."""
 
+    error = "invalid_host"
+
+
+class InvalidPortError(InvalidAddressError):
+    """The port is not a number from 1 to 65535."""
+
+    error = "invalid_port"
+
+
+class UnsupportedSchemeError(InvalidAddressError):
+    """A scheme other than ws:// or http:// (the outlet has no TLS)."""
+
+    error = "unsupported_scheme"
+
 
 def parse_address(text: str) -> tuple[str, int]:
-    """``host``, ``host:port``, ``[v6]:port`` or a ws:// URL -> (host, port)."""
+    """``host``, ``host:port``, ``[v6]:port`` or a ws:// or http:// URL -> (host, port).
+
+    Raises ``InvalidPortError`` for a port outside 1-65535 (``host:0`` is no port 80)
+    and ``UnsupportedSchemeError`` for ``wss://``, ``https://`` or any other scheme:
+    the outlet speaks plain WebSocket only, so such an address cannot mean it.
+    """
     text = text.strip()
     try:
         return str(ip_address(text)), DEFAULT_PORT
@@ -45,9 +69,17 @@ def parse_address(text: str) -> tuple[str, int]:
         pass
     try:
         parts = urlsplit(text if "://" in text else f"//{text}")
-        host, port = parts.hostname, parts.port or DEFAULT_PORT
     except ValueError as err:
         raise InvalidAddressError(text) from err
+    if parts.scheme.lower() not in _PLAIN_SCHEMES:
+        raise UnsupportedSchemeError(text)
+    try:
+        port = parts.port
+    except ValueError as err:  # not a number, or beyond 65535
+        raise InvalidPortError(text) from err
+    if port is not None and not 1 <= port <= _PORT_MAX:
+        raise InvalidPortError(text)
+    host = parts.hostname
     if not host:
         raise InvalidAddressError(text)
     try:
@@ -55,7 +87,7 @@ def parse_address(text: str) -> tuple[str, int]:
     except ValueError:
         if not _HOSTNAME.match(host):
             raise InvalidAddressError(text) from None
-    return host, port
+    return host, port or DEFAULT_PORT
 
 
 def has_live_link(entry: IntecularConfigEntry) -> bool:
@@ -92,8 +124,8 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         """Probe what the user typed; return the outlet or the form's errors."""
         try:
             host, port = parse_address(text)
-        except InvalidAddressError:
-            return None, {CONF_HOST: "invalid_host"}
+        except InvalidAddressError as err:
+            return None, {CONF_HOST: err.error}
         try:
             info = await self._probe(host, port)
         except IntecularTimeoutError:

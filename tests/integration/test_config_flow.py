@@ -210,6 +210,9 @@ async def test_user_known_outlet_updates_its_address(
         ("fe80::1", ("fe80::1", 80)),
         ("[fe80::1]:8080", ("fe80::1", 8080)),
         ("ws://127.0.0.1:8765/ws", ("127.0.0.1", 8765)),
+        ("WS://outlet.local/ws", ("outlet.local", 80)),
+        ("http://192.168.1.40", ("192.168.1.40", 80)),
+        ("outlet.local:65535", ("outlet.local", 65535)),
     ],
 )
 def test_addresses_people_type(text: str, expected: tuple[str, int]) -> None:
@@ -217,11 +220,47 @@ def test_addresses_people_type(text: str, expected: tuple[str, int]) -> None:
     assert parse_address(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "not a host!", "host:99999", "host:port", "-bad-.local"])
+@pytest.mark.parametrize(
+    "text", ["", "not a host!", "host:99999", "host:port", "-bad-.local", "ws://[fe80::1/ws"]
+)
 def test_addresses_refused(text: str) -> None:
     """Anything else is refused before a connection is tried."""
     with pytest.raises(ValueError):
         parse_address(text)
+
+
+WRONG_ADDRESSES = [
+    ("192.168.1.40:0", "invalid_port"),  # not port 80
+    ("outlet.local:70000", "invalid_port"),
+    ("outlet.local:-1", "invalid_port"),
+    ("[fe80::1]:65536", "invalid_port"),
+    ("wss://192.168.1.40/ws", "unsupported_scheme"),  # not plain ws on port 80
+    ("https://outlet.local", "unsupported_scheme"),
+    ("ftp://outlet.local", "unsupported_scheme"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), WRONG_ADDRESSES)
+async def test_user_address_that_cannot_mean_an_outlet(
+    hass: HomeAssistant, text: str, error: str
+) -> None:
+    """Ports outside 1-65535 and TLS schemes get their own error, nothing is tried."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: text})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: error}
+
+
+@pytest.mark.parametrize(("text", "error"), WRONG_ADDRESSES)
+async def test_reconfigure_address_that_cannot_mean_an_outlet(
+    hass: HomeAssistant, init_integration: MockConfigEntry, text: str, error: str
+) -> None:
+    """The same errors when changing the address; the entry keeps its own."""
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: text})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: error}
+    assert init_integration.data[CONF_HOST] == "127.0.0.1"
 
 
 # --- zeroconf --------------------------------------------------------------------------
@@ -330,6 +369,25 @@ async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
         assert init_integration.state is ConfigEntryState.LOADED
         assert not ir.async_get(hass).issues
         assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+async def test_zeroconf_known_outlet_not_loaded_is_followed(
+    hass: HomeAssistant, simulator: SimulatedOutlet
+) -> None:
+    """An entry that is not running has no connection to keep: its address is updated."""
+    other = MockConfigEntry(domain=DOMAIN, unique_id="0099AABBCC", data={CONF_HOST: "192.0.2.8"})
+    other.add_to_hass(hass)
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=SERIAL, data={CONF_HOST: "192.0.2.9", CONF_PORT: 80}
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(simulator.port)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
+    assert other.data == {CONF_HOST: "192.0.2.8"}
 
 
 async def test_zeroconf_never_moves_a_live_verified_connection(
