@@ -12,11 +12,15 @@ from typing import Any
 from homeassistant.components.light import ATTR_BRIGHTNESS, ATTR_COLOR_TEMP_KELVIN, ATTR_EFFECT
 from homeassistant.const import STATE_ON, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from hypothesis import given, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.intecular import aura
+from custom_components.intecular.api import ColorLight, FrameError
 from custom_components.intecular.text import NAME_MAX_LENGTH
 from simulator import SimulatedOutlet
+from tests.api.strategies import VALID_ARGS, mutated
 
 from .common import SLUG, wait_for_state, wait_until
 
@@ -105,3 +109,23 @@ async def test_settings_out_of_range_are_clamped(
     assert _state(hass, f"{AWAY}_minimum_on_time").state == "1440"
     assert _state(hass, f"{AWAY}_maximum_on_time").state == STATE_UNKNOWN
     await _still_supervised(hass, simulator)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALID_ARGS[18].flatmap(mutated).map(lambda args: json.loads(json.dumps(args))))
+def test_whatever_parses_as_a_colour_light_shows_in_range(args: Any) -> None:
+    """The colour maths never raise and never show a value outside Home Assistant's ranges."""
+    try:
+        light = ColorLight.from_args(args)
+    except FrameError:
+        return
+    look = aura.look(light)
+    brightness = aura.to_brightness(look.brightness)
+    assert brightness is None or 0 <= brightness <= 255
+    if look.hs is not None:
+        assert 0 <= look.hs[0] <= 360
+        assert 0 <= look.hs[1] <= 100
+    if look.kelvin is not None:
+        assert aura.KELVIN_WARMEST <= look.kelvin <= aura.KELVIN_COOLEST
+    for color in aura.colors_of(light):
+        assert 0 <= (color.hue or 0) <= 360
