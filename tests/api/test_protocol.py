@@ -320,6 +320,12 @@ def test_an_integer_beyond_any_value_costs_only_that_value() -> None:
         parse_frame(f'{{"packetID": {digits}, "PUBACK": 1}}')
 
 
+def test_settings_nested_beyond_any_setting_are_left_out() -> None:
+    nested = '{"acc_prefs": {"capacitiveCtrl": 1, "x": ' + '{"a": ' * 5000 + "1" + "}" * 5002
+    frame = parse_frame(f'{{"payload": {{"callbackName": 1, "callbackArgs": {nested}}}}}')
+    assert dict(DeviceConfig.from_args(frame.args).accessory) == {"capacitiveCtrl": 1}
+
+
 @VALUES
 @given(VALID_ARGS[11], st.data())
 def test_one_unreadable_reading_never_refuses_the_frame(

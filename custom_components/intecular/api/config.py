@@ -44,6 +44,8 @@ PERCENT_PREFS: Final = frozenset(
 )
 # No setting of §9.1 comes near this; a value beyond it cannot be meant.
 PREF_LIMIT: Final = 2**31 - 1
+# acc_prefs nests one level (homeAwayMode); anything deeper is no setting.
+_MAX_DEPTH: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +109,12 @@ class DeviceConfig:
         return DeviceConfig({**self.accessory, path: value}, self.mqtt, self.network)
 
 
-def _flatten(data: Mapping[str, Any], prefix: str, into: dict[str, int]) -> None:
+def _flatten(data: Mapping[str, Any], prefix: str, into: dict[str, int], depth: int = 0) -> None:
     for key, value in data.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
-            _flatten(value, f"{path}.", into)
+            if depth < _MAX_DEPTH:
+                _flatten(value, f"{path}.", into, depth + 1)
         elif (number := _pref_value(path, value)) is not None:
             into[path] = number
 
