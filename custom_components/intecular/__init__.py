@@ -13,6 +13,7 @@ from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import async_register_devices, faceplate_identifier
 from .mqtt import async_remove_issue, async_setup_mqtt
+from .repairs import async_forget_announcement
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -72,8 +73,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
-    """The outlet is gone from Home Assistant: withdraw its repair issue."""
+    """The outlet is gone from Home Assistant: withdraw its repair issues."""
     async_remove_issue(hass, entry)
+    async_forget_announcement(hass, entry)
 
 
 async def async_remove_config_entry_device(

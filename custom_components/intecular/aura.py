@@ -58,7 +58,9 @@ def look(light: ColorLight) -> Look:
 
     Colour and brightness are those of the brightest lit LED (or colour; the first of
     equals); an effect with random colours shows its random brightness. Static colours
-    show ``EFFECT_OFF``; a mode this client does not know shows no effect.
+    show ``EFFECT_OFF``; a mode this client does not know shows no effect. Whatever the
+    device reports, what is shown stays in range: brightness 0-100, hue 0-360,
+    saturation 0-100 and the offered colour temperatures.
     """
     mode = light.color_mode
     lit = [led for led in light.leds if led.on]
@@ -68,21 +70,26 @@ def look(light: ColorLight) -> Look:
         first = light.leds[0]
     random = bool(light.random) and mode is not None and mode.is_effect
     if random and light.random_brightness is not None:
-        brightness: int | None = light.random_brightness
+        brightness: int | None = _percent(light.random_brightness)
     else:
-        brightness = max((led.brightness for led in lit), default=None)
+        brightness = max((_percent(led.brightness) for led in lit), default=None)
     hs = kelvin = None
     if mode is ColorMode.STATIC_TEMPERATURE:
         color_mode = LightColorMode.COLOR_TEMP
-        kelvin = first.kelvin if first is not None else None
+        if first is not None and first.kelvin is not None:
+            kelvin = clamp_kelvin(first.kelvin)
     else:
         color_mode = (
             LightColorMode.BRIGHTNESS if random or mode is ColorMode.RAINBOW else LightColorMode.HS
         )
         if first is not None and first.hue is not None and first.saturation is not None:
-            hs = (first.hue, first.saturation)
+            hs = (min(360, max(0, first.hue)), _percent(first.saturation))
     effect = None if mode is None else EFFECT_NAMES.get(mode, EFFECT_OFF)
     return Look(bool(lit), brightness, hs, kelvin, effect, color_mode)
+
+
+def _percent(value: int) -> int:
+    return min(100, max(0, value))
 
 
 def to_percent(brightness: int) -> int:
@@ -91,8 +98,8 @@ def to_percent(brightness: int) -> int:
 
 
 def to_brightness(percent: int | None) -> int | None:
-    """The device's percent as Home Assistant's brightness."""
-    return None if percent is None else round(percent * 255 / 100)
+    """The device's percent as Home Assistant's brightness (any percent: 0-255)."""
+    return None if percent is None else round(_percent(percent) * 255 / 100)
 
 
 def clamp_kelvin(kelvin: float) -> int:
@@ -114,7 +121,7 @@ def colors_of(light: ColorLight) -> list[ColorLed]:
         if not led.on:
             continue
         if light.color_mode is ColorMode.STATIC_TEMPERATURE and led.kelvin is not None:
-            hue, sat = kelvin_hs(led.kelvin)
+            hue, sat = kelvin_hs(clamp_kelvin(led.kelvin))
         else:
             hue, sat = led.hue or 0, led.saturation or 0
         if (key := (hue, sat, led.brightness)) not in seen:

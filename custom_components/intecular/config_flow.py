@@ -24,18 +24,44 @@ from .api import (
     OutletInfo,
 )
 from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
+from .coordinator import IntecularConfigEntry
 from .devices import faceplate_model
+from .repairs import async_announced_elsewhere, async_forget_announcement
 from .state import FaceplateKind
 
 _HOSTNAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
 
 
+# Schemes a copied address may carry: the outlet serves plain WebSocket over HTTP only.
+_PLAIN_SCHEMES = frozenset({"", "ws", "http"})
+_PORT_MAX = 65535
+
+
 class InvalidAddressError(ValueError):
     """The text is not a host name or IP address with an optional port."""
 
+    error = "invalid_host"
+
+
+class InvalidPortError(InvalidAddressError):
+    """The port is not a number from 1 to 65535."""
+
+    error = "invalid_port"
+
+
+class UnsupportedSchemeError(InvalidAddressError):
+    """A scheme other than ws:// or http:// (the outlet has no TLS)."""
+
+    error = "unsupported_scheme"
+
 
 def parse_address(text: str) -> tuple[str, int]:
-    """``host``, ``host:port``, ``[v6]:port`` or a ws:// URL -> (host, port)."""
+    """``host``, ``host:port``, ``[v6]:port`` or a ws:// or http:// URL -> (host, port).
+
+    Raises ``InvalidPortError`` for a port outside 1-65535 (``host:0`` is no port 80)
+    and ``UnsupportedSchemeError`` for ``wss://``, ``https://`` or any other scheme:
+    the outlet speaks plain WebSocket only, so such an address cannot mean it.
+    """
     text = text.strip()
     try:
         return str(ip_address(text)), DEFAULT_PORT
@@ -43,9 +69,17 @@ def parse_address(text: str) -> tuple[str, int]:
         pass
     try:
         parts = urlsplit(text if "://" in text else f"//{text}")
-        host, port = parts.hostname, parts.port or DEFAULT_PORT
     except ValueError as err:
         raise InvalidAddressError(text) from err
+    if parts.scheme.lower() not in _PLAIN_SCHEMES:
+        raise UnsupportedSchemeError(text)
+    try:
+        port = parts.port
+    except ValueError as err:  # not a number, or beyond 65535
+        raise InvalidPortError(text) from err
+    if port is not None and not 1 <= port <= _PORT_MAX:
+        raise InvalidPortError(text)
+    host = parts.hostname
     if not host:
         raise InvalidAddressError(text)
     try:
@@ -53,7 +87,15 @@ def parse_address(text: str) -> tuple[str, int]:
     except ValueError:
         if not _HOSTNAME.match(host):
             raise InvalidAddressError(text) from None
-    return host, port
+    return host, port or DEFAULT_PORT
+
+
+def has_live_link(entry: IntecularConfigEntry) -> bool:
+    """Whether the entry's outlet is connected now, its identity checked on connecting."""
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    coordinator = entry.runtime_data
+    return coordinator.client.connected and coordinator.last_update_success
 
 
 def outlet_title(info: OutletInfo) -> str:
@@ -82,8 +124,8 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         """Probe what the user typed; return the outlet or the form's errors."""
         try:
             host, port = parse_address(text)
-        except InvalidAddressError:
-            return None, {CONF_HOST: "invalid_host"}
+        except InvalidAddressError as err:
+            return None, {CONF_HOST: err.error}
         try:
             info = await self._probe(host, port)
         except IntecularTimeoutError:
@@ -167,11 +209,16 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
 
         await self.async_set_unique_id(serial)
         for entry in self._async_current_entries(include_ignore=False):
-            if (
-                entry.unique_id == serial
-                and entry.data.get(CONF_HOST) == host
-                and (entry.data.get(CONF_PORT, DEFAULT_PORT) in ports)
+            if entry.unique_id != serial:
+                continue
+            if entry.data.get(CONF_HOST) == host and (
+                entry.data.get(CONF_PORT, DEFAULT_PORT) in ports
             ):
+                return self.async_abort(reason="already_configured")
+            if has_live_link(entry):
+                # The serial is public: anyone can announce it. A verified connection
+                # never moves because of an announcement; the user is told instead.
+                async_announced_elsewhere(self.hass, entry, host, ports[0])
                 return self.async_abort(reason="already_configured")
 
         info: OutletInfo | None = None
@@ -188,7 +235,11 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
                 reason="serial_mismatch",
                 description_placeholders={"advertised": serial, "reported": info.outlet.serial},
             )
-        # A known outlet at a new address: store it; the live connection moves there.
+        # A known outlet that does not answer where it was, found (its serial checked)
+        # at a new address: store it; the connection moves there and checks it again.
+        for entry in self._async_current_entries(include_ignore=False):
+            if entry.unique_id == serial:
+                async_forget_announcement(self.hass, entry)
         self._abort_if_unique_id_configured(
             updates={CONF_HOST: host, CONF_PORT: port}, reload_on_update=False
         )

@@ -131,8 +131,11 @@ class IntecularNumber(IntecularEntity, NumberEntity):
 
     @property
     def native_value(self) -> float | None:
-        """The current value."""
-        return self.entity_description.value_fn(self.coordinator.data)
+        """The current value, clamped into the entity's range (whatever the outlet says)."""
+        value = self.entity_description.value_fn(self.coordinator.data)
+        if value is None:
+            return None
+        return min(self.native_max_value, max(self.native_min_value, value))
 
     def _fingerprint(self) -> Hashable:
         return self.native_value

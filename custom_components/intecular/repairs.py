@@ -1,4 +1,8 @@
-"""Repair flows: clearing the outlet's own MQTT discovery (see mqtt.py)."""
+"""Repair issues: the outlet's own MQTT discovery, and announcements of its serial.
+
+Clearing the MQTT discovery is a repair flow (see mqtt.py); another device announcing
+itself with a connected outlet's serial number is a warning the user reads.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,65 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .const import DOMAIN, LOGGER
+from .const import DEFAULT_PORT, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry
 from .mqtt import async_set_discovery
+
+ISSUE_ANNOUNCED_ELSEWHERE = "announced_elsewhere"
+
+
+def _announced_issue_id(entry: IntecularConfigEntry) -> str:
+    return f"{ISSUE_ANNOUNCED_ELSEWHERE}_{entry.entry_id}"
+
+
+def address(host: str, port: int) -> str:
+    """``host``, or ``host:port`` when the port is not the outlet's usual one."""
+    shown = f"[{host}]" if ":" in host else host
+    return host if port == DEFAULT_PORT else f"{shown}:{port}"
+
+
+@callback
+def async_announced_elsewhere(
+    hass: HomeAssistant, entry: IntecularConfigEntry, host: str, port: int
+) -> None:
+    """Tell the user a device at another address announced this connected outlet's serial.
+
+    The serial is public, so the announcement proves nothing; the verified connection
+    stays where it is. Only addresses are shown (no serial).
+    """
+    LOGGER.warning(
+        "A device at %s announced itself as %s, which is connected at %s; staying there",
+        address(host, port),
+        entry.title,
+        address(entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)),
+    )
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        _announced_issue_id(entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=ISSUE_ANNOUNCED_ELSEWHERE,
+        translation_placeholders={
+            "name": entry.title,
+            "announced": address(host, port),
+            "current": address(entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)),
+        },
+    )
+
+
+@callback
+def async_forget_announcement(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
+    """Withdraw that issue (the outlet moved for real, or its entry is gone)."""
+    ir.async_delete_issue(hass, DOMAIN, _announced_issue_id(entry))
 
 
 class ClearMqttDiscoveryFlow(RepairsFlow):

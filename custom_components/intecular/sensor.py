@@ -2,8 +2,10 @@
 
 A reading shows only what the faceplate vouches for: while its validity flag is 0 the
 sensor is unavailable, and while its accuracy is 0 (the faceplate calibrates) it is
-unknown. An entity appears when its reading first arrives and then stays; a push
-without the reading makes it unavailable, never deletes it.
+unknown. A reading the faceplate sent but that could not be read or cannot be true
+(``SensorReadings.unreadable``) is unknown too. An entity appears when its reading
+first arrives and then stays; a push without the reading makes it unavailable, never
+deletes it.
 """
 
 from __future__ import annotations
@@ -235,7 +237,10 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
 
 def reported(description: IntecularSensorDescription, state: DeviceState) -> bool:
     """Whether the faceplate has reported this reading (at least once)."""
-    return state.sensors is not None and getattr(state.sensors, description.field) is not None
+    readings = state.sensors
+    return readings is not None and (
+        getattr(readings, description.field) is not None or description.field in readings.unreadable
+    )
 
 
 async def async_setup_entry(
@@ -273,7 +278,9 @@ class IntecularSensor(IntecularEntity, SensorEntity):
         if not super().available or (readings := self.coordinator.data.sensors) is None:
             return False
         description = self.entity_description
-        if getattr(readings, description.field) is None:
+        if getattr(readings, description.field) is None and (
+            description.field not in readings.unreadable
+        ):
             return False
         return description.valid is None or getattr(readings, description.valid) is not False
 

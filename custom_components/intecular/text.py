@@ -105,9 +105,14 @@ class IntecularNameText(IntecularEntity, TextEntity):
 
     @property
     def native_value(self) -> str | None:
-        """The name as the outlet stores it."""
+        """The name as the outlet stores it; cut to fit, unknown when empty.
+
+        A name set in the vendor app may be longer than this entity takes, or empty;
+        Home Assistant would refuse to show either.
+        """
         names = self.coordinator.data.names
-        return None if names is None else names.names.get(self.entity_description.accessory)
+        name = None if names is None else names.names.get(self.entity_description.accessory)
+        return name[:NAME_MAX_LENGTH] if name else None
 
     def _fingerprint(self) -> Hashable:
         return self.native_value

@@ -15,7 +15,7 @@ from custom_components.intecular.api import (
     OutletStates,
     SensorReadings,
 )
-from custom_components.intecular.api.sensors import WIRE_KEYS
+from custom_components.intecular.api.sensors import RANGES, WIRE_KEYS
 
 KNOWN_CALLBACKS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25)
 
@@ -35,9 +35,6 @@ json_values = st.recursive(
     max_leaves=15,
 )
 
-numbers = st.integers(min_value=-5, max_value=100_000) | st.floats(
-    min_value=-1e6, max_value=1e6, allow_nan=False
-)
 percent = st.integers(min_value=0, max_value=100)
 
 color_leds = st.builds(
@@ -59,14 +56,21 @@ color_lights = st.builds(
     st.none() | percent,
 )
 
+
+def _reading(name: str, kind: str) -> st.SearchStrategy[Any]:
+    """Any value the reading can truly have (``RANGES``)."""
+    if kind == "flag":
+        return st.booleans()
+    low, high = RANGES[name]
+    if kind == "int":
+        return st.integers(int(low), min(int(high), 6))
+    return st.integers(int(low), int(min(high, 100_000))) | st.floats(low, high)
+
+
 sensor_readings = st.builds(
     SensorReadings,
     device_type=st.integers(0, 3),
-    **{
-        name: st.none()
-        | (st.booleans() if kind == "flag" else st.integers(0, 6) if kind == "int" else numbers)
-        for name, kind in WIRE_KEYS.values()
-    },
+    **{name: st.none() | _reading(name, kind) for name, kind in WIRE_KEYS.values()},
 )
 
 _serial = st.text("0123456789ABCDEF", min_size=1, max_size=11)

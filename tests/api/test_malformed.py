@@ -17,7 +17,9 @@ from custom_components.intecular.api import (
     Nightlight,
     OtaResult,
     OtaTarget,
+    OutletInfo,
     OutletStates,
+    SensorReadings,
     connection as connection_module,
 )
 from custom_components.intecular.api.models import Push
@@ -130,7 +132,11 @@ async def test_pathological_frames(
         await sim.send_raw(frame)
     await sim.send_raw(build_frame(sim.serial, 123456, 23, [1, 1]))
     assert await pushes.next(OtaResult) == OtaResult(OtaTarget.OUTLET, True)
-    assert client.stats.bad_frames == 6
+    # one absurd value costs that value, not the frame: the 11 and 12 pushes apply
+    assert client.stats.bad_frames == 4
+    assert pushes.of(SensorReadings) == [SensorReadings(unreadable=frozenset({"illuminance"}))]
+    (info,) = pushes.of(OutletInfo)
+    assert (info.outlet.serial, info.faceplate) == ("\ud800", None)
     assert client.connected
     assert await client.get_outlets() == OutletStates(False, False)
 

@@ -19,8 +19,11 @@ from custom_components.intecular.api import (
     ColorLight,
     ColorMode,
     DeviceConfig,
+    FaceplateInfo,
     FrameError,
     IntecularClient,
+    ModuleInfo,
+    MqttSettings,
     Nightlight,
     OtaAck,
     OtaProgress,
@@ -135,16 +138,30 @@ def test_device_info_degraded_forms() -> None:
     assert aura is not None
     assert aura.is_aura
     assert not aura.is_pro
-    broken: tuple[Any, ...] = (
-        {},
-        {"IM": {}},
-        {"IM": {"sn": ""}},
-        {"IM": {"sn": "A"}, "PM": []},
-        [],
-    )
+    # refused only without what identifies the outlet
+    broken: tuple[Any, ...] = ({}, {"IM": {}}, {"IM": {"sn": ""}}, {"IM": {"sn": {}}}, [])
     for bad in broken:
         with pytest.raises(FrameError):
             OutletInfo.from_args(bad)
+
+
+def test_device_info_reads_each_value_on_its_own() -> None:
+    info = OutletInfo.from_args(
+        {
+            "IM": {"sn": "A", "MAC": {"x": 1}, "device": True, "hw_rev": [], "fw_rev": "2.4.7"},
+            "PM": {
+                "sn": "B",
+                "online": "nan",
+                "type": {},
+                "fw_rev": 1.5,
+                "radar": "none",
+            },
+        }
+    )
+    assert info.outlet == ModuleInfo("A", fw_rev="2.4.7")
+    assert info.faceplate == FaceplateInfo("B", fw_rev="1.5", online=True)
+    for pm in ([], 1, "Aura", {"sn": None, "type": "Aura"}, {"sn": ["B"]}):
+        assert OutletInfo.from_args({"IM": {"sn": "A"}, "PM": pm}) == OutletInfo(ModuleInfo("A"))
 
 
 def test_nightlight() -> None:
@@ -163,24 +180,63 @@ def test_color_light() -> None:
     assert led == ColorLed(True, 100, 360, 0)  # clamped to the documented ranges
     assert ColorLed(True, 50).to_args() == [1, 50, [0, 0]]  # hue/saturation default to 0
     assert ColorLed(True, 50, kelvin=3000).to_args(ColorMode.STATIC_TEMPERATURE) == [1, 50, 3000]
-    for bad in (
-        [5, 1],
-        [5, 1, "leds"],
-        [5, 1, [[1]]],
-        [5, 1, [[1, 2, [3]]]],
-        [5, 1, [[1, 2, "k"]]],
-    ):
+    # refused only when the selector or the LED list is unusable
+    for bad in ([5, 1], [5, 1, "leds"], ["nightlight", 1, []], [None, 1, []]):
         with pytest.raises(FrameError):
             ColorLight.from_args(bad)
+
+
+def test_color_light_reads_each_value_on_its_own() -> None:
+    light = ColorLight.from_args(
+        [
+            5,
+            "effect",
+            [
+                [1],
+                "off",
+                [1, "x"],
+                [1, 2550, [3]],
+                [1, 40, ["h", 50], "k"],
+                [0, 20, [300, 300], 99],
+            ],
+            99,
+            "yes",
+            10**400,
+        ]
+    )
+    assert light == ColorLight(
+        5,
+        0,  # an unreadable mode is none this client knows
+        (
+            ColorLed(True, 100),  # brightness clamped, the short hue pair unknown
+            ColorLed(True, 40),  # unreadable hue: the pair is unknown, as the kelvin
+            ColorLed(False, 20, 300, 100, 1000),  # clamped into the documented ranges
+        ),
+        7,  # speed clamped to 0-7
+        None,
+        100,  # random brightness clamped to 0-100
+    )
+    assert light.color_mode is None
+    short = ColorLight.from_args([7, 1, [], "fast"])
+    assert (short.speed, short.random, short.random_brightness) == (None, None, None)
+    assert ColorLight.from_args([5, 3, [], -4, 1, -1]) == ColorLight(5, 3, (), 0, True, 0)
 
 
 def test_accessory_names() -> None:
     entries = [{"accessory": "1", "name": "Desk"}, {"accessory": 3, "name": 7}]
     assert AccessoryNames.from_args(entries).names == {1: "Desk", 3: "7"}
     assert AccessoryNames.from_args({"payload": entries}).names == {1: "Desk", 3: "7"}
-    for bad in ({"names": entries}, [["Desk"]], [{"accessory": 1}], None):
+    for bad in ({"names": entries}, "Desk", None):
         with pytest.raises(FrameError):
             AccessoryNames.from_args(bad)
+    # an unreadable entry is left out; the other names apply
+    mixed = [
+        ["Desk"],
+        {"accessory": 1},
+        {"accessory": "x", "name": "A"},
+        {"accessory": 2, "name": {}},
+    ]
+    assert AccessoryNames.from_args([*mixed, *entries]).names == {1: "Desk", 3: "7"}
 
 
 def test_device_config() -> None:
@@ -201,10 +257,40 @@ def test_device_config() -> None:
     assert config.accessory["capacitiveCtrl"] == 1
     assert nest_pref("homeAwayMode.enabled", 1) == {"homeAwayMode": {"enabled": 1}}
     assert nest_pref("capacitiveCtrl", 0) == {"capacitiveCtrl": 0}
-    broken: tuple[Any, ...] = ([], [args, args], {"acc_prefs": []}, {"sys_prefs": {"mqtt": "on"}})
+    broken: tuple[Any, ...] = ([], [args, args], "config", None)
     for bad in broken:
         with pytest.raises(FrameError):
             DeviceConfig.from_args(bad)
+
+
+def test_device_config_reads_each_value_on_its_own() -> None:
+    config = DeviceConfig.from_args(
+        {
+            "acc_prefs": {
+                "capacitiveCtrl": 7,  # a flag reads 0/1
+                "magicTouchCtrl": "nan",
+                "pmIndicatorBrightness": 2550,  # a percentage is clamped
+                "adaptiveMinBrightness": -3,
+                "adaptiveMaxBrightness": "",
+                "homeAwayMode": {"minOnDuration": 10**400, "maxOnDuration": "45", "x": None},
+            },
+            "sys_prefs": {
+                "mqtt": {"enabled": "on", "user": {}, "pass": "p", "qos": 5},
+                "internet": ["192.168.7.41"],
+            },
+        }
+    )
+    assert dict(config.accessory) == {
+        "capacitiveCtrl": 1,
+        "pmIndicatorBrightness": 100,
+        "adaptiveMinBrightness": 0,
+        "homeAwayMode.maxOnDuration": 45,
+    }
+    assert config.mqtt == MqttSettings(password="p")  # noqa: S106 - a test value
+    assert config.network is None
+    assert DeviceConfig.from_args({"acc_prefs": [], "sys_prefs": {"mqtt": "on"}}) == DeviceConfig(
+        {}
+    )
 
 
 def test_firmware_models() -> None:
@@ -233,9 +319,33 @@ def test_sensor_readings() -> None:
     assert readings.present == {"illuminance", "occupancy_state", "temperature_valid"}
     assert readings.occupancy_calibrating
     assert not SensorReadings(occupancy_state=1).occupancy_calibrating
-    for bad in ([0], [0, []], ["a", {}], [0, {"lux": "dark"}], [0, {"lux": math.inf}]):
+    for bad in ([0], [0, []], {"lux": 1}, None):
         with pytest.raises(FrameError):
             SensorReadings.from_args(bad)
+
+
+@pytest.mark.parametrize(
+    "value", ["nan", "", "inf", "-inf", "dark", "1e400", math.inf, math.nan, 10**400, [], {}]
+)
+def test_one_unreadable_reading_is_unknown_and_the_rest_apply(value: Any) -> None:
+    readings = SensorReadings.from_args(
+        ["x", {"lux": value, "lux_valid": 1, "temp_celsius": "21.5", "humidity": 47}]
+    )
+    assert readings.illuminance is None
+    assert readings.unreadable == {"illuminance"}
+    assert (readings.temperature, readings.humidity, readings.illuminance_valid) == (21.5, 47, True)
+    assert readings.present == {"temperature", "humidity", "illuminance_valid"}
+    assert readings.device_type == 0  # unreadable: the default
+
+
+def test_readings_that_cannot_be_true_are_unknown() -> None:
+    readings = SensorReadings.from_args(
+        [0, {"humidity": 150, "temp_celsius": -300, "AQI_accuracy": 4, "lux": -1, "AQI": 61}]
+    )
+    assert readings.unreadable == {"humidity", "temperature", "aqi_accuracy", "illuminance"}
+    assert readings.present == {"aqi"}
+    edges = SensorReadings.from_args([0, {"humidity": "100", "lux": 0, "co2_accuracy": 3}])
+    assert (edges.humidity, edges.illuminance, edges.co2_accuracy) == (100, 0, 3)
 
 
 # --- round trips: to_args -> from_args ----------------------------------------------------------

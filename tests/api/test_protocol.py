@@ -17,12 +17,17 @@ from custom_components.intecular import api
 from custom_components.intecular.api import (
     AccessoryNames,
     AvailableUpdates,
+    ColorLight,
     DeviceConfig,
     FrameError,
     OutletInfo,
+    SensorReadings,
 )
 from custom_components.intecular.api.models import PUSH_PARSERS, parse_push
 from custom_components.intecular.api.protocol import (
+    EFFECT_SPEED_MAX,
+    KELVIN_MAX,
+    KELVIN_MIN,
     Callback,
     ColorMode,
     Frame,
@@ -40,8 +45,9 @@ from custom_components.intecular.api.protocol import (
     parse_frame,
     parse_request,
 )
+from custom_components.intecular.api.sensors import WIRE_KEYS
 
-from .strategies import VALID_ARGS, json_values, mutated_args, raw_frames, texts
+from .strategies import VALID_ARGS, json_values, mutated, mutated_args, raw_frames, texts
 
 API_DIR = Path(api.__file__).parent
 # Thousands of frames in all: garbage, and valid frames mutated field by field.
@@ -293,3 +299,96 @@ def test_valid_arguments_always_parse(pair: tuple[int, Any]) -> None:
         assert isinstance(model, OutletInfo)
         assert model.outlet.serial == args["IM"]["sn"]
         assert (model.faceplate is None) == ("PM" not in args)
+
+
+# --- one bad value costs that value, never the frame ----------------------------------------
+
+VALUES = settings(max_examples=300, deadline=None)
+
+
+def test_an_integer_beyond_any_value_costs_only_that_value() -> None:
+    digits = "9" * 5000  # more digits than Python's int() reads by default
+    frame = parse_frame(
+        f'{{"sn": "A", "payload": {{"callbackName": 11, "callbackArgs": [0, '
+        f'{{"lux": {digits}, "AQI": -{digits}, "humidity": "nan", "temp_celsius": 21}}]}}}}'
+    )
+    readings = parse_push(frame.callback or 0, frame.args)
+    assert isinstance(readings, SensorReadings)
+    assert readings.unreadable == {"illuminance", "aqi", "humidity"}
+    assert readings.temperature == 21
+    with pytest.raises(FrameError, match="packetID"):
+        parse_frame(f'{{"packetID": {digits}, "PUBACK": 1}}')
+
+
+def test_settings_nested_beyond_any_setting_are_left_out() -> None:
+    nested = '{"acc_prefs": {"capacitiveCtrl": 1, "x": ' + '{"a": ' * 5000 + "1" + "}" * 5002
+    frame = parse_frame(f'{{"payload": {{"callbackName": 1, "callbackArgs": {nested}}}}}')
+    assert dict(DeviceConfig.from_args(frame.args).accessory) == {"capacitiveCtrl": 1}
+
+
+@VALUES
+@given(VALID_ARGS[11], st.data())
+def test_one_unreadable_reading_never_refuses_the_frame(
+    args: list[Any], data: st.DataObject
+) -> None:
+    device_type, readings = args
+    key = data.draw(st.sampled_from(sorted(WIRE_KEYS)))
+    value = json.loads(json.dumps(data.draw(json_values)))
+    parsed = SensorReadings.from_args([device_type, {**readings, key: value}])
+    before = SensorReadings.from_args(args)
+    changed = WIRE_KEYS[key][0]
+    for name, _kind in WIRE_KEYS.values():
+        if name != changed:
+            assert getattr(parsed, name) == getattr(before, name), name
+    assert parsed.device_type == before.device_type
+    got = getattr(parsed, changed)
+    assert (got is None) == (value is None or changed in parsed.unreadable)
+
+
+@VALUES
+@given(VALID_ARGS[12], st.data())
+def test_one_unreadable_device_value_never_refuses_the_frame(
+    args: dict[str, Any], data: st.DataObject
+) -> None:
+    module = data.draw(st.sampled_from(sorted(args)))
+    keys = ["MAC", "device", "hw_rev", "fw_rev", "online", "type", "radar", "sn"]
+    key = data.draw(st.sampled_from(keys if module == "PM" else keys[:-1]))
+    changed = {**args, module: {**args[module], key: data.draw(json_values)}}
+    info = OutletInfo.from_args(json.loads(json.dumps(changed)))
+    assert info.outlet.serial == args["IM"]["sn"]
+
+
+@VALUES
+@given(VALID_ARGS[1], st.data())
+def test_one_unreadable_setting_never_refuses_the_frame(
+    args: dict[str, Any], data: st.DataObject
+) -> None:
+    group = data.draw(st.sampled_from(["acc_prefs", "sys_prefs"]))
+    changed = {**args, group: data.draw(st.just(args.get(group)).flatmap(mutated) | json_values)}
+    DeviceConfig.from_args(json.loads(json.dumps(changed)))
+
+
+@VALUES
+@given(VALID_ARGS[18], st.data())
+def test_one_unreadable_light_value_never_refuses_the_frame(
+    args: list[Any], data: st.DataObject
+) -> None:
+    index = data.draw(st.sampled_from([1, 3, 4, 5]))
+    changed = list(args)
+    while len(changed) <= index:
+        changed.append(None)
+    changed[index] = data.draw(json_values)
+    if args[2]:  # and one LED entry
+        leds = list(args[2])
+        leds[data.draw(st.integers(0, len(leds) - 1))] = data.draw(mutated(leds[0]))
+        changed[2] = leds
+    light = ColorLight.from_args(json.loads(json.dumps(changed)))
+    assert light.selector == args[0]
+    assert len(light.leds) >= len(args[2]) - 1
+    assert light.speed is None or 0 <= light.speed <= EFFECT_SPEED_MAX
+    assert light.random_brightness is None or 0 <= light.random_brightness <= 100
+    for led in light.leds:
+        assert 0 <= led.brightness <= 100
+        assert led.hue is None or 0 <= led.hue <= 360
+        assert led.saturation is None or 0 <= led.saturation <= 100
+        assert led.kelvin is None or KELVIN_MIN <= led.kelvin <= KELVIN_MAX

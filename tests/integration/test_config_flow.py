@@ -13,6 +13,7 @@ from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF, ConfigEnt
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -209,6 +210,9 @@ async def test_user_known_outlet_updates_its_address(
         ("fe80::1", ("fe80::1", 80)),
         ("[fe80::1]:8080", ("fe80::1", 8080)),
         ("ws://127.0.0.1:8765/ws", ("127.0.0.1", 8765)),
+        ("WS://outlet.local/ws", ("outlet.local", 80)),
+        ("http://192.168.1.40", ("192.168.1.40", 80)),
+        ("outlet.local:65535", ("outlet.local", 65535)),
     ],
 )
 def test_addresses_people_type(text: str, expected: tuple[str, int]) -> None:
@@ -216,11 +220,47 @@ def test_addresses_people_type(text: str, expected: tuple[str, int]) -> None:
     assert parse_address(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "not a host!", "host:99999", "host:port", "-bad-.local"])
+@pytest.mark.parametrize(
+    "text", ["", "not a host!", "host:99999", "host:port", "-bad-.local", "ws://[fe80::1/ws"]
+)
 def test_addresses_refused(text: str) -> None:
     """Anything else is refused before a connection is tried."""
     with pytest.raises(ValueError):
         parse_address(text)
+
+
+WRONG_ADDRESSES = [
+    ("192.168.1.40:0", "invalid_port"),  # not port 80
+    ("outlet.local:70000", "invalid_port"),
+    ("outlet.local:-1", "invalid_port"),
+    ("[fe80::1]:65536", "invalid_port"),
+    ("wss://192.168.1.40/ws", "unsupported_scheme"),  # not plain ws on port 80
+    ("https://outlet.local", "unsupported_scheme"),
+    ("ftp://outlet.local", "unsupported_scheme"),
+]
+
+
+@pytest.mark.parametrize(("text", "error"), WRONG_ADDRESSES)
+async def test_user_address_that_cannot_mean_an_outlet(
+    hass: HomeAssistant, text: str, error: str
+) -> None:
+    """Ports outside 1-65535 and TLS schemes get their own error, nothing is tried."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: text})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: error}
+
+
+@pytest.mark.parametrize(("text", "error"), WRONG_ADDRESSES)
+async def test_reconfigure_address_that_cannot_mean_an_outlet(
+    hass: HomeAssistant, init_integration: MockConfigEntry, text: str, error: str
+) -> None:
+    """The same errors when changing the address; the entry keeps its own."""
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: text})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: error}
+    assert init_integration.data[CONF_HOST] == "127.0.0.1"
 
 
 # --- zeroconf --------------------------------------------------------------------------
@@ -309,7 +349,10 @@ async def test_zeroconf_known_outlet_same_address(
 async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """The outlet got a new address: the live connection follows, no reload."""
+    """The outlet no longer answers where it was and shows up elsewhere: followed."""
+    coordinator = init_integration.runtime_data
+    await simulator.stop()  # gone from its old address
+    await wait_until(hass, lambda: not coordinator.client.connected)
     async with SimulatedOutlet("pro", serial=SERIAL, seed=8, sensor_interval=0, **FAST) as moved:
         result = await hass.config_entries.flow.async_init(
             DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(moved.port)
@@ -319,14 +362,72 @@ async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
         assert init_integration.data[CONF_PORT] == moved.port
 
         await wait_until(hass, lambda: moved.connection_count == 1)
-        await wait_until(hass, lambda: simulator.connection_count == 0)
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": f"switch.{SLUG}_outlet_1"}, blocking=True
         )
         assert moved.state.outlets.outlet_1 is True
-        assert simulator.state.outlets.outlet_1 is False
         assert init_integration.state is ConfigEntryState.LOADED
+        assert not ir.async_get(hass).issues
         assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+async def test_zeroconf_known_outlet_not_loaded_is_followed(
+    hass: HomeAssistant, simulator: SimulatedOutlet
+) -> None:
+    """An entry that is not running has no connection to keep: its address is updated."""
+    other = MockConfigEntry(domain=DOMAIN, unique_id="0099AABBCC", data={CONF_HOST: "192.0.2.8"})
+    other.add_to_hass(hass)
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=SERIAL, data={CONF_HOST: "192.0.2.9", CONF_PORT: 80}
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(simulator.port)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
+    assert other.data == {CONF_HOST: "192.0.2.8"}
+
+
+async def test_zeroconf_never_moves_a_live_verified_connection(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Another device announces the connected outlet's (public) serial: nothing moves.
+
+    The impostor answers 12 with the serial too; it is not even contacted. The user
+    is told what was seen, by address, with no serial.
+    """
+    async with SimulatedOutlet("pro", serial=SERIAL, seed=8, sensor_interval=0, **FAST) as fake:
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(fake.port)
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "already_configured"
+        assert init_integration.data[CONF_PORT] == simulator.port
+        await hass.async_block_till_done()
+        assert fake.total_connections == 0
+        assert simulator.connection_count == 1
+
+        issue = ir.async_get(hass).async_get_issue(
+            DOMAIN, f"announced_elsewhere_{init_integration.entry_id}"
+        )
+        assert issue is not None
+        assert issue.translation_placeholders == {
+            "name": init_integration.title,
+            "announced": f"127.0.0.1:{fake.port}",
+            "current": f"127.0.0.1:{simulator.port}",
+        }
+        assert SERIAL not in repr(issue)
+
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": f"switch.{SLUG}_outlet_1"}, blocking=True
+        )
+        assert simulator.state.outlets.outlet_1 is True
+        assert fake.state.outlets.outlet_1 is False
+
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    assert not ir.async_get(hass).issues
 
 
 # --- reconfigure -----------------------------------------------------------------------

@@ -287,3 +287,38 @@ def test_every_sensor_and_state_is_translated() -> None:
         assert sensors[description.translation_key]["name"]
         for option in description.options or ():
             assert sensors[description.translation_key]["state"][option]
+
+
+async def test_one_unreadable_reading_leaves_the_others_updating(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A reading the firmware cannot format is unknown; the rest of the push applies."""
+    readings = {
+        "temp_valid": 1,
+        "aqi_valid": 1,
+        "temp_celsius": 19.5,
+        "humidity": "nan",
+        "AQI": "",
+        "co2_equiv": 700,
+        "co2_accuracy": 3,
+        "pressure": "inf",
+        "lux": "@LUX@",
+    }
+    frame = json.dumps(
+        {
+            "sn": simulator.serial,
+            "packetID": 135842,
+            "payload": {"callbackName": 11, "callbackArgs": [0, readings]},
+        }
+    )
+    await simulator.send_raw(frame.replace('"@LUX@"', "1e400"))
+    await wait_for_state(hass, TEMPERATURE, "19.5")
+    assert _value(hass, CO2) == "700"
+    for unknown in (HUMIDITY, AQI, PRESSURE, LUX):
+        assert _value(hass, unknown) == STATE_UNKNOWN, unknown
+    # the next push with a readable humidity shows it again
+    await simulator.send_raw(frame.replace('"nan"', "150").replace('"@LUX@"', "12"))
+    await wait_for_state(hass, LUX, "12")
+    assert _value(hass, HUMIDITY) == STATE_UNKNOWN  # 150 % cannot be true
+    await simulator.send_raw(frame.replace('"nan"', "48.5").replace('"@LUX@"', "12"))
+    await wait_for_state(hass, HUMIDITY, "48.5")

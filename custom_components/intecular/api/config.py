@@ -1,13 +1,51 @@
-"""Callbacks 1 and 2: the device configuration."""
+"""Callbacks 1 and 2: the device configuration.
+
+Every key is read on its own (protocol.py, "lenient reading"): the frame is refused
+only when it is not an object (or a one-element list of one). A key that cannot be
+read is left out, as a key the outlet does not report; a group that is not an object
+(``acc_prefs``, ``mqtt``, ``internet``) is unknown. Out of range: on/off flags read as
+0/1, the percentages of §9.1 are clamped to 0-100, an integer beyond ``PREF_LIMIT`` is
+left out (no setting means such a number) and an MQTT QoS outside 0-2 is unknown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from .errors import FrameError
-from .protocol import as_dict, as_flag, as_int, opt_str
+from .protocol import as_dict, as_flag, as_int, clamp, lenient, lenient_dict, lenient_str, within
+
+# acc_prefs keys that are on/off flags (§9.1) and those that are percentages.
+FLAG_PREFS: Final = frozenset(
+    {
+        "outletPwrIndicatorOn",
+        "capacitiveCtrl",
+        "aqiColorRGBFeature",
+        "motionAwayFeature",
+        "adaptiveNightlightFeature",
+        "occupancyNightlightFeature",
+        "overrideAdaptiveOccupancyNightlightFeature",
+        "magicTouchCtrl",
+        "homeAwayMode.enabled",
+        "homeAwayMode.outlet1Enabled",
+        "homeAwayMode.outlet2Enabled",
+        "homeAwayMode.nightlightEnabled",
+    }
+)
+PERCENT_PREFS: Final = frozenset(
+    {
+        "pmIndicatorBrightness",
+        "adaptiveMinBrightness",
+        "adaptiveMaxBrightness",
+        "homeAwayMode.minBrightness",
+        "homeAwayMode.maxBrightness",
+    }
+)
+# No setting of §9.1 comes near this; a value beyond it cannot be meant.
+PREF_LIMIT: Final = 2**31 - 1
+# acc_prefs nests one level (homeAwayMode); anything deeper is no setting.
+_MAX_DEPTH: Final = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,22 +87,20 @@ class DeviceConfig:
             args = args[0]
         data = as_dict(args, "configuration")
         accessory: dict[str, int] = {}
-        _flatten(as_dict(data.get("acc_prefs", {}), "acc_prefs"), "", accessory)
-        sys_prefs = as_dict(data.get("sys_prefs", {}), "sys_prefs")
+        _flatten(lenient_dict(data, "acc_prefs") or {}, "", accessory)
+        sys_prefs = lenient_dict(data, "sys_prefs") or {}
         mqtt = network = None
-        if (raw := sys_prefs.get("mqtt")) is not None:
-            raw = as_dict(raw, "mqtt")
+        if (raw := lenient_dict(sys_prefs, "mqtt")) is not None:
             mqtt = MqttSettings(
-                as_flag(raw["enabled"], "mqtt.enabled") if "enabled" in raw else None,
-                opt_str(raw, "mqtt_broker_url"),
-                opt_str(raw, "user"),
-                opt_str(raw, "pass"),
-                as_int(raw["qos"], "mqtt.qos") if "qos" in raw else None,
+                lenient(as_flag, raw.get("enabled"), "mqtt.enabled"),
+                lenient_str(raw, "mqtt_broker_url"),
+                lenient_str(raw, "user"),
+                lenient_str(raw, "pass"),
+                within(lenient(as_int, raw.get("qos"), "mqtt.qos"), 0, 2),
             )
-        if (raw := sys_prefs.get("internet")) is not None:
-            raw = as_dict(raw, "internet")
+        if (raw := lenient_dict(sys_prefs, "internet")) is not None:
             network = NetworkSettings(
-                opt_str(raw, "ip"), opt_str(raw, "mainDNS"), opt_str(raw, "backupDNS")
+                lenient_str(raw, "ip"), lenient_str(raw, "mainDNS"), lenient_str(raw, "backupDNS")
             )
         return cls(accessory, mqtt, network)
 
@@ -73,15 +109,25 @@ class DeviceConfig:
         return DeviceConfig({**self.accessory, path: value}, self.mqtt, self.network)
 
 
-def _flatten(data: Mapping[str, Any], prefix: str, into: dict[str, int]) -> None:
+def _flatten(data: Mapping[str, Any], prefix: str, into: dict[str, int], depth: int = 0) -> None:
     for key, value in data.items():
+        path = f"{prefix}{key}"
         if isinstance(value, dict):
-            _flatten(value, f"{prefix}{key}.", into)
-        else:
-            try:
-                into[f"{prefix}{key}"] = as_int(value, key)
-            except FrameError:
-                continue  # a value of a kind no setting uses; nothing to offer
+            if depth < _MAX_DEPTH:
+                _flatten(value, f"{path}.", into, depth + 1)
+        elif (number := _pref_value(path, value)) is not None:
+            into[path] = number
+
+
+def _pref_value(path: str, value: Any) -> int | None:
+    """One ``acc_prefs`` leaf, or None when unreadable or beyond any setting."""
+    if path in FLAG_PREFS:
+        flag = lenient(as_flag, value, path)
+        return None if flag is None else int(flag)
+    number = lenient(as_int, value, path)
+    if number is not None and path in PERCENT_PREFS:
+        return clamp(number, 0, 100)
+    return within(number, -PREF_LIMIT, PREF_LIMIT)
 
 
 def nest_pref(path: str, value: int) -> dict[str, Any]:

@@ -1,11 +1,16 @@
 """Immutable models of what the outlet reports, parsed from ``callbackArgs``.
 
-Configuration, firmware and sensor models live in their own modules and are
+Configuration, firmware, light and sensor models live in their own modules and are
 re-exported here, so ``models`` is the one place to import them from.
 
 Each model has ``from_args`` (tolerant of every shape protocol.md lists, raising
 ``FrameError`` on anything else) and, where the simulator or a command needs it,
 ``to_args`` producing the wire shape.
+
+Frames with many independent values (12 and 3 here; 18 in lights.py, 11 in sensors.py,
+1 in config.py) are refused only when their envelope or the value that identifies them
+is unusable; each other value is read on its own, unknown when unreadable and clamped
+(levels) when out of range (protocol.py, "lenient reading").
 """
 
 from __future__ import annotations
@@ -17,7 +22,18 @@ from typing import Any
 from .config import DeviceConfig, MqttSettings, NetworkSettings
 from .errors import FrameError
 from .firmware import AvailableUpdates, FirmwareVersions, OtaAck, OtaProgress, OtaResult
-from .protocol import Callback, ColorMode, as_dict, as_flag, as_int, as_list, as_str, clamp, opt_str
+from .lights import ColorLed, ColorLight, Nightlight
+from .protocol import (
+    Callback,
+    as_dict,
+    as_flag,
+    as_int,
+    as_list,
+    as_str,
+    lenient,
+    lenient_dict,
+    lenient_str,
+)
 from .sensors import SensorReadings
 
 __all__ = [
@@ -138,169 +154,51 @@ class OutletInfo:
 
     @classmethod
     def from_args(cls, args: Any) -> OutletInfo:
-        """Parse ``{IM: {...}, PM: {...}}``; ``PM`` may be missing."""
+        """Parse ``{IM: {...}, PM: {...}}``; ``PM`` may be missing.
+
+        Refused only without ``IM`` or its serial (what identifies the outlet). Any
+        other unreadable string is unknown (None); a ``PM`` block that is not an
+        object or has no serial is no known faceplate, as while it reboots; an
+        unreadable ``online`` counts as online (as when absent).
+        """
         data = as_dict(args, "device info")
         im = as_dict(data.get("IM"), "IM")
-        serial = opt_str(im, "sn")
+        serial = lenient_str(im, "sn")
         if not serial:
             raise FrameError("IM has no serial")
         outlet = ModuleInfo(
             serial,
-            opt_str(im, "MAC"),
-            opt_str(im, "device"),
-            opt_str(im, "hw_rev"),
-            opt_str(im, "fw_rev"),
+            lenient_str(im, "MAC"),
+            lenient_str(im, "device"),
+            lenient_str(im, "hw_rev"),
+            lenient_str(im, "fw_rev"),
         )
         faceplate = None
-        if (pm := data.get("PM")) is not None:
-            pm = as_dict(pm, "PM")
-            if pm_serial := opt_str(pm, "sn"):
-                radar = None
-                if (raw := pm.get("radar")) is not None:
-                    raw = as_dict(raw, "radar")
-                    radar = RadarInfo(
-                        opt_str(raw, "fw_rev") or opt_str(raw, "fw_ver"),
-                        opt_str(raw, "hw_type"),
-                        opt_str(raw, "MAC"),
-                    )
-                faceplate = FaceplateInfo(
-                    pm_serial,
-                    opt_str(pm, "MAC"),
-                    opt_str(pm, "device"),
-                    opt_str(pm, "hw_rev"),
-                    opt_str(pm, "fw_rev"),
-                    online=as_flag(pm.get("online", True), "online"),
-                    variant=opt_str(pm, "type"),
-                    radar=radar,
+        if (pm := lenient_dict(data, "PM")) is not None and (pm_serial := lenient_str(pm, "sn")):
+            radar = None
+            if (raw := lenient_dict(pm, "radar")) is not None:
+                radar = RadarInfo(
+                    lenient_str(raw, "fw_rev") or lenient_str(raw, "fw_ver"),
+                    lenient_str(raw, "hw_type"),
+                    lenient_str(raw, "MAC"),
                 )
+            online = lenient(as_flag, pm.get("online"), "online")
+            faceplate = FaceplateInfo(
+                pm_serial,
+                lenient_str(pm, "MAC"),
+                lenient_str(pm, "device"),
+                lenient_str(pm, "hw_rev"),
+                lenient_str(pm, "fw_rev"),
+                online=True if online is None else online,
+                variant=lenient_str(pm, "type"),
+                radar=radar,
+            )
         return cls(outlet, faceplate)
 
     @property
     def faceplate_online(self) -> bool:
         """Whether a faceplate is attached and talking to the outlet."""
         return self.faceplate is not None and self.faceplate.online
-
-
-# --- nightlight (14, 15) ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Nightlight:
-    """The Pro's white nightlight (callback 15)."""
-
-    on: bool
-    brightness: int
-
-    @classmethod
-    def from_args(cls, args: Any) -> Nightlight:
-        """Parse ``[on, brightness]``; any mode above 0 counts as on."""
-        values = as_list(args, "nightlight", 2)
-        return cls(
-            as_int(values[0], "nightlight state") > 0,
-            clamp(as_int(values[1], "nightlight brightness"), 0, 100),
-        )
-
-    def to_args(self) -> list[int]:
-        """Wire form ``[on, brightness]``."""
-        return [int(self.on), self.brightness]
-
-
-# --- colour light (17, 18) ----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ColorLed:
-    """One LED of a colour array. 18 reports hue/saturation and kelvin, either may lack."""
-
-    on: bool
-    brightness: int
-    hue: int | None = None
-    saturation: int | None = None
-    kelvin: int | None = None
-
-    @classmethod
-    def from_args(cls, entry: Any) -> ColorLed:
-        """Parse ``[state, brightness, [hue, sat]?, kelvin?]`` in any combination."""
-        values = as_list(entry, "LED", 2)
-        hue = saturation = kelvin = None
-        for extra in values[2:4]:
-            if isinstance(extra, list):
-                pair = as_list(extra, "hue/saturation", 2)
-                hue = clamp(as_int(pair[0], "hue"), 0, 360)
-                saturation = clamp(as_int(pair[1], "saturation"), 0, 100)
-            elif extra is not None:
-                kelvin = as_int(extra, "kelvin")
-        return cls(
-            as_flag(values[0], "LED state"),
-            clamp(as_int(values[1], "LED brightness"), 0, 100),
-            hue,
-            saturation,
-            kelvin,
-        )
-
-    def to_args(self, mode: int | None = None) -> list[Any]:
-        """Wire form: the temperature or HSV entry for a 17 command, or the full 18 entry."""
-        entry: list[Any] = [int(self.on), self.brightness]
-        if mode == ColorMode.STATIC_TEMPERATURE:
-            entry.append(self.kelvin)
-            return entry
-        entry.append([self.hue or 0, self.saturation or 0])
-        if mode is None and self.kelvin is not None:
-            entry.append(self.kelvin)
-        return entry
-
-
-@dataclass(frozen=True, slots=True)
-class ColorLight:
-    """State of, or command for, one colour LED array (callbacks 17 and 18)."""
-
-    selector: int
-    mode: int
-    leds: tuple[ColorLed, ...]
-    speed: int | None = None
-    random: bool | None = None
-    random_brightness: int | None = None
-
-    @classmethod
-    def from_args(cls, args: Any) -> ColorLight:
-        """Parse ``[selector, mode, [leds...], speed?, random?, level?]``."""
-        values = as_list(args, "colour light", 3)
-        leds = tuple(ColorLed.from_args(e) for e in as_list(values[2], "LED list"))
-        trailing = values[3:6]
-        speed = as_int(trailing[0], "speed") if len(trailing) > 0 else None
-        random = as_flag(trailing[1], "random") if len(trailing) > 1 else None
-        level = as_int(trailing[2], "random brightness") if len(trailing) > 2 else None
-        return cls(
-            as_int(values[0], "selector"),
-            as_int(values[1], "mode"),
-            leds,
-            speed,
-            random,
-            level,
-        )
-
-    def to_args(self, *, command: bool = False) -> list[Any]:
-        """Wire form of a 17 command (``command=True``) or an 18 reply/push."""
-        mode = self.mode if command else None
-        args: list[Any] = [self.selector, self.mode, [led.to_args(mode) for led in self.leds]]
-        for value in (self.speed, self.random, self.random_brightness):
-            if value is None:
-                break
-            args.append(int(value))
-        return args
-
-    @property
-    def color_mode(self) -> ColorMode | None:
-        """The mode as an enum, or None for a mode this client does not know."""
-        try:
-            return ColorMode(self.mode)
-        except ValueError:
-            return None
-
-    @property
-    def is_on(self) -> bool:
-        """An array is on when any LED is on (effects: when the device runs one)."""
-        return any(led.on for led in self.leds)
 
 
 # --- accessory names (3, 4) ---------------------------------------------------------
@@ -319,8 +217,14 @@ class AccessoryNames:
             args = args.get("payload")
         names: dict[int, str] = {}
         for raw in as_list(args, "accessory names"):
-            entry = as_dict(raw, "accessory name")
-            names[as_int(entry.get("accessory"), "accessory")] = as_str(entry.get("name"), "name")
+            # An entry without a readable accessory number or name tells nothing; the
+            # other names still apply.
+            if not isinstance(raw, dict):
+                continue
+            accessory = lenient(as_int, raw.get("accessory"), "accessory")
+            name = lenient(as_str, raw.get("name"), "name")
+            if accessory is not None and name is not None:
+                names[accessory] = name
         return cls(names)
 
     def to_args(self) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ operation takes any, ``callbackArgs``). A reply echoes the ``packetID`` and adds
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 import json
@@ -155,10 +155,22 @@ def build_frame(
     return json.dumps(frame, separators=(",", ":"))
 
 
+# Longer integer literals are more than Python's int() reads by default (it raises, and
+# json.loads with it); they decode as an infinity instead, which every value check then
+# refuses, so one absurd number costs that value, not the whole frame.
+_MAX_INT_DIGITS: Final = 4300
+
+
+def _parse_int(literal: str) -> int | float:
+    if len(literal.lstrip("-")) > _MAX_INT_DIGITS:
+        return -math.inf if literal.startswith("-") else math.inf
+    return int(literal)
+
+
 def parse_frame(text: str | bytes) -> Frame:
     """Decode a frame from the outlet, checking the envelope's types."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int)
     except (ValueError, RecursionError) as err:  # RecursionError: nested too deep
         raise FrameError(f"not JSON: {err}") from None
     if not isinstance(data, dict):
@@ -275,3 +287,51 @@ def opt_str(data: Mapping[str, Any], key: str) -> str | None:
     """``data[key]`` as a string, or None when absent."""
     value = data.get(key)
     return None if value is None else as_str(value, key)
+
+
+# --- lenient reading of one value among many ---------------------------------------------
+#
+# A frame that carries many independent values (11 sensors, 12 device information,
+# 1 configuration, 18 colour light) is refused only when its envelope or the value that
+# identifies it is unusable. Every other value is read on its own:
+#
+# * a value that cannot be read (``"nan"``, ``""``, ``"inf"``, a word, an object, a
+#   magnitude beyond any float such as ``1e400``) becomes None: that value is unknown,
+#   the rest of the frame applies;
+# * a value outside its documented range is either clamped into it or made unknown,
+#   never passed on. Settings and light levels the user controls (brightness, effect
+#   speed, colour components, percentages) are clamped: the nearest value the control
+#   can show. Measurements (sensor readings) outside what the sensor can measure are
+#   unknown: clamping would invent a reading.
+
+
+def lenient[T](convert: Callable[[Any, str], T], value: Any, what: str) -> T | None:
+    """``convert(value)``, or None when the value is missing or cannot be read."""
+    if value is None:
+        return None
+    try:
+        return convert(value, what)
+    except FrameError:
+        return None
+
+
+def lenient_str(data: Mapping[str, Any], key: str) -> str | None:
+    """``data[key]`` as a string; None when absent or not a string or number."""
+    return lenient(as_str, data.get(key), key)
+
+
+def lenient_dict(data: Mapping[str, Any], key: str) -> dict[str, Any] | None:
+    """``data[key]`` when it is an object; None otherwise (that group is unknown)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else None
+
+
+def clamped_int(value: Any, what: str, low: int, high: int) -> int | None:
+    """An integer clamped into ``low``..``high``; None when it cannot be read."""
+    number = lenient(as_int, value, what)
+    return None if number is None else clamp(number, low, high)
+
+
+def within[N: (int, float)](value: N | None, low: float, high: float) -> N | None:
+    """``value`` when inside ``low``..``high``, else None (a reading that cannot be true)."""
+    return value if value is not None and low <= value <= high else None

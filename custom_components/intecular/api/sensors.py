@@ -1,11 +1,17 @@
-"""Callback 11: the faceplate's sensor readings."""
+"""Callback 11: the faceplate's sensor readings.
+
+Each reading is read on its own (protocol.py, "lenient reading"): one the firmware
+could not format (``"nan"``, ``""``, ``"inf"``, ``1e400``, a word) or one outside what
+the sensor can measure (``RANGES``) is unknown, and the other readings of the frame
+apply. Only an unusable envelope (not ``[deviceType, {...}]``) refuses the frame.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
-from .protocol import as_dict, as_flag, as_float, as_int, as_list
+from .protocol import as_dict, as_flag, as_float, as_int, as_list, lenient, within
 
 # wire key -> (field name, kind). Keys a faceplate lacks are simply absent (None).
 WIRE_KEYS: Final[dict[str, tuple[str, str]]] = {
@@ -36,6 +42,34 @@ WIRE_KEYS: Final[dict[str, tuple[str, str]]] = {
 
 _CONVERT: Final = {"flag": as_flag, "int": as_int, "float": as_float}
 _PARSERS: Final = tuple((key, name, _CONVERT[kind]) for key, (name, kind) in WIRE_KEYS.items())
+
+# What each reading can be; outside it the reading is unknown (a measurement is never
+# clamped: that would invent one). Documented: accuracies 0-3, relative humidity in
+# percent. The rest are generous physical bounds: far beyond anything an indoor
+# faceplate measures, so they only catch values that cannot be true.
+RANGES: Final[dict[str, tuple[float, float]]] = {
+    "temperature": (-50, 150),
+    "bme680_temperature": (-50, 150),
+    "humidity": (0, 100),
+    "bme680_humidity": (0, 100),
+    "temperature_humidity_accuracy": (0, 3),
+    "aqi": (0, 500),
+    "aqi_accuracy": (0, 3),
+    "pressure": (0, 200_000),
+    "gas_resistance": (0, 1e10),
+    "co2": (0, 1_000_000),
+    "co2_peak": (0, 1_000_000),
+    "co2_accuracy": (0, 3),
+    "bvoc": (0, 1_000_000),
+    "bvoc_accuracy": (0, 3),
+    "illuminance": (0, 1_000_000),
+    "occupancy_state": (0, 255),
+    "distance": (0, 1_000_000),
+    "movement_energy": (0, 1_000_000),
+    "stationary_energy": (0, 1_000_000),
+}
+
+_NOT_READINGS: Final = frozenset({"device_type", "unreadable"})
 
 # occupancy_state values the radar reports while it learns the empty room (callback 26)
 OCCUPANCY_CALIBRATING: Final = frozenset({4, 5, 6})
@@ -69,18 +103,34 @@ class SensorReadings:
     distance: float | None = None
     movement_energy: float | None = None
     stationary_energy: float | None = None
+    # Readings the frame carried but that could not be read or cannot be true: unknown
+    # (their fields are None), where a reading the frame left out is absent.
+    unreadable: frozenset[str] = frozenset()
 
     @classmethod
     def from_args(cls, args: Any) -> SensorReadings:
-        """Parse ``[deviceType, {key: value, ...}]``; values may be numeric strings."""
+        """Parse ``[deviceType, {key: value, ...}]``; values may be numeric strings.
+
+        A reading that cannot be read, or lies outside ``RANGES``, is None and listed in
+        ``unreadable``; null counts as absent. The device type (reserved for internal
+        use) is 0 when unreadable.
+        """
         values = as_list(args, "sensors", 2)
         data = as_dict(values[1], "sensor readings")
-        parsed: dict[str, Any] = {
-            name: convert(data[key], key)
-            for key, name, convert in _PARSERS
-            if data.get(key) is not None
-        }
-        return cls(device_type=as_int(values[0], "device type"), **parsed)
+        parsed: dict[str, Any] = {}
+        unreadable: set[str] = set()
+        for key, name, convert in _PARSERS:
+            if (raw := data.get(key)) is None:
+                continue
+            value = lenient(convert, raw, key)
+            if (bounds := RANGES.get(name)) is not None:
+                value = within(value, *bounds)
+            if value is None:
+                unreadable.add(name)
+            else:
+                parsed[name] = value
+        device_type = lenient(as_int, values[0], "device type") or 0
+        return cls(device_type=device_type, unreadable=frozenset(unreadable), **parsed)
 
     def to_args(self, *, as_strings: bool = False) -> list[Any]:
         """Wire form; ``as_strings`` writes readings as the Aura's quoted decimals."""
@@ -103,7 +153,7 @@ class SensorReadings:
         return frozenset(
             f.name
             for f in fields(self)
-            if f.name != "device_type" and getattr(self, f.name) is not None
+            if f.name not in _NOT_READINGS and getattr(self, f.name) is not None
         )
 
     @property
