@@ -17,10 +17,20 @@ Constructor::
 
     SimulatedOutlet(variant="pro", serial=None, host="127.0.0.1", port=0,
                     sensor_interval=5.0, seed=None, hw_rev="revA", *,
-                    update_available=False, timings=None, quirks=None, faults=None,
-                    **knobs)
+                    update_available=False, available_fw=None, available_www=None,
+                    available_faceplate_fw=None, profile="friendly",
+                    timings=None, quirks=None, faults=None, **knobs)
 
-``knobs`` are any fields of ``Timings``, ``Quirks`` or ``Faults`` by name. ``seed``
+``knobs`` are any fields of ``Timings``, ``Quirks`` or ``Faults`` by name; they
+override the ``profile`` (``"friendly"``: answers everything at once; ``"real"``:
+behaves as protocol.md §11 items 28-32 suggest a real outlet does, see
+``simulator.profiles``). The knobs a profile sets, all on ``sim.faults``:
+``update_check_delay`` (20 answered late), ``unanswered`` (request keys never
+answered: "1", "3", "11", "15", "18/5", "18/7", "20", "27"), ``sensor_overrides``
+(values forced into every 11 frame), ``ota_ack`` (False: 21 gets no reply),
+``connect_delay`` (slow handshake), ``interleave_pushes`` (a push before every reply).
+``available_fw`` / ``available_www`` / ``available_faceplate_fw`` offer newer
+firmware: a web-interface-only outlet update ends on ``23 [3, 1]`` without reboot. ``seed``
 makes the serials, the sensor drift and the push packet ids reproducible;
 ``sensor_interval`` 0 disables the 11 timer; ``hw_rev`` "revB" changes how an
 outlet OTA starts.
@@ -60,6 +70,8 @@ Changing it (each pushes like the real device would)::
     await sim.send_garbage()                       # every malformed frame kind once
     await sim.wait_idle()                          # no reboot/OTA/calibration running
     sim.set_available_versions(im=..., www=..., pm=...)
+    sim.set_knob("unanswered", ["20"])             # any knob by name, at once
+    sim.apply_profile("real")                      # every profile knob at once
     sim.set_mqtt_connected(True | False | None)    # None: follow the configuration
     sim.faults.silent = True                       # any knob, at once
     sim.timings.reboot_delay = 0.01
@@ -72,7 +84,7 @@ Each outlet also serves a small HTTP control API on its own port (see
 ``simulator.control``): ``GET /control/state``, ``POST /control/button``,
 ``/control/outlet``, ``/control/nightlight``, ``/control/sensor``,
 ``/control/reboot``, ``/control/faceplate/restart``, ``/control/faceplate/online``,
-``/control/faults``.
+``/control/faults``, ``/control/knobs``, ``/control/profile``, ``/control/firmware``.
 
 Assumptions where protocol.md is silent are documented in the modules that make
 them: ``device`` (malformed requests, boot announcements), ``handlers`` (names,

@@ -15,6 +15,7 @@ import sys
 
 from .standalone import skip_integration_package
 
+PROFILES = ("friendly", "real")
 VARIANTS = ("pro", "aura", "bare")
 
 
@@ -37,6 +38,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--update-available", action="store_true", help="offer newer firmware for every module"
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="friendly",
+        help="friendly: answers everything at once; real: behaves like a real outlet "
+        "(slow update check, unanswered optional reads, ...; see simulator.profiles)",
+    )
+    parser.add_argument("--available-fw", help="offer this outlet firmware version")
+    parser.add_argument("--available-www", help="offer this web interface version")
+    parser.add_argument("--available-faceplate-fw", help="offer this faceplate firmware version")
     parser.add_argument("--seed", type=int, help="make serials and sensor values reproducible")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -61,6 +72,10 @@ async def run(args: argparse.Namespace) -> None:
         sensor_interval=args.sensor_interval,
         hw_rev=args.hw_rev,
         update_available=args.update_available,
+        available_fw=args.available_fw,
+        available_www=args.available_www,
+        available_faceplate_fw=args.available_faceplate_fw,
+        profile=args.profile,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

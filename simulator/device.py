@@ -39,6 +39,7 @@ from .frames import garbage_frames, salvage_packet_id
 from .handlers import HANDLERS
 from .identity import Identity
 from .options import Faults, Quirks, Timings, Variant
+from .profiles import request_key
 from .replies import FAIL, Reply
 from .server import Session, WebSocketServer
 from .state import DeviceState
@@ -89,6 +90,8 @@ class Device:
             garbage=lambda: next(self._garbage),
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._late_replies: set[asyncio.Task[None]] = set()
+        self._interleave = itertools.cycle((Callback.OUTLETS, Callback.SENSORS))
         self._deferred: list[str] | None = None
         self._announce_until = -math.inf
         self._online = asyncio.Event()
@@ -122,18 +125,29 @@ class Device:
         """Push 12."""
         self.push(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
 
+    def sensor_args(self) -> list[Any]:
+        """``callbackArgs`` of an 11 frame, with the ``sensor_overrides`` knob applied."""
+        args = self.state.sensor_args(self.quirks)
+        if self.faults.sensor_overrides:
+            args[1] = {**args[1], **self.faults.sensor_overrides}
+        return args
+
+    def outlet_push_args(self) -> list[Any]:
+        """``callbackArgs`` of a 9 push (wrapped when that quirk is on)."""
+        args: list[Any] = self.state.outlets.to_args()
+        return [0, args] if self.quirks.wrapped_outlet_push else args
+
     def push_sensor_readings(self) -> None:
         """Push 11, when the faceplate is there to report."""
         if self.state.faceplate_available:
-            self.push(Callback.SENSORS, self.state.sensor_args(self.quirks))
+            self.push(Callback.SENSORS, self.sensor_args())
 
     # --- state changes that push ---------------------------------------------------------
 
     def change_outlets(self, outlets: OutletStates) -> None:
         """Set both outlets and push 9."""
         self.state.outlets = outlets
-        args: list[Any] = outlets.to_args()
-        self.push(Callback.OUTLETS, [0, args] if self.quirks.wrapped_outlet_push else args)
+        self.push(Callback.OUTLETS, self.outlet_push_args())
 
     def change_nightlight(self, nightlight: Nightlight) -> None:
         """Set the white nightlight and push 15."""
@@ -159,15 +173,25 @@ class Device:
             return
         self.requests.append((callback, args))
         self._recent_ids.append(packet_id)
-        if self.faults.reply_delay > 0:
-            self.spawn(self._handle_later(session, packet_id, callback, args))
+        faults = self.faults
+        if request_key(callback, args) in faults.unanswered:
+            return  # read and forgotten: the socket stays healthy
+        delay = faults.reply_delay
+        if callback == Callback.AVAILABLE_UPDATES:
+            delay += faults.update_check_delay
+        if delay > 0:
+            task = asyncio.get_running_loop().create_task(
+                self._handle_later(delay, session, packet_id, callback, args)
+            )
+            self._late_replies.add(task)
+            task.add_done_callback(self._late_replies.discard)
         else:
             self._handle(session, packet_id, callback, args)
 
     async def _handle_later(
-        self, session: Session, packet_id: int, callback: int, args: Any
+        self, delay: float, session: Session, packet_id: int, callback: int, args: Any
     ) -> None:
-        await asyncio.sleep(self.faults.reply_delay)
+        await asyncio.sleep(delay)
         self._handle(session, packet_id, callback, args)
 
     def _handle(self, session: Session, packet_id: int, callback: int, args: Any) -> None:
@@ -188,6 +212,8 @@ class Device:
     def _reply(self, session: Session, packet_id: int, callback: int, reply: Reply) -> None:
         if self.faults.drop_replies or session not in self._server.sessions:
             return
+        if self.faults.interleave_pushes:
+            self._interleaved_push(session)
         session.send(
             build_frame(
                 self.identity.serial,
@@ -197,6 +223,14 @@ class Device:
                 puback=reply.puback,
             )
         )
+
+    def _interleaved_push(self, session: Session) -> None:
+        """The next push of the ``interleave_pushes`` cycle (11 only with a faceplate)."""
+        callback = next(self._interleave)
+        if callback == Callback.SENSORS and not self.state.faceplate_available:
+            callback = next(self._interleave)
+        args = self.sensor_args() if callback == Callback.SENSORS else self.outlet_push_args()
+        session.send(self._push_frame(callback, args))
 
     # --- tasks ---------------------------------------------------------------------------
 
@@ -218,7 +252,7 @@ class Device:
             task.cancel()
 
     async def _cancel_all(self) -> None:
-        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        tasks = [t for t in self._tasks | self._late_replies if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

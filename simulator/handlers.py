@@ -172,7 +172,7 @@ def get_sensors(dev: Device, _args: Any) -> Reply:
     """11: the faceplate's readings."""
     if not dev.state.faceplate_available:
         return FAIL
-    return data(dev.state.sensor_args(dev.quirks))
+    return data(dev.sensor_args())
 
 
 def get_device_info(dev: Device, _args: Any) -> Reply:

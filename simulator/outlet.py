@@ -23,6 +23,7 @@ from .device import Device
 from .frames import garbage_frames
 from .options import Faults, Quirks, Timings, Variant, split_knobs
 from .prefs import merge_config
+from .profiles import FRIENDLY, coerce_knob, knob_owner, profile_knobs
 from .state import NEWER_VERSIONS
 
 
@@ -40,6 +41,10 @@ class SimulatedOutlet(Device):
         hw_rev: str = "revA",
         *,
         update_available: bool = False,
+        available_fw: str | None = None,
+        available_www: str | None = None,
+        available_faceplate_fw: str | None = None,
+        profile: str = FRIENDLY,
         timings: Timings | None = None,
         quirks: Quirks | None = None,
         faults: Faults | None = None,
@@ -49,9 +54,17 @@ class SimulatedOutlet(Device):
 
         ``knobs`` are fields of ``Timings``, ``Quirks`` and ``Faults`` given by name
         (``reboot_delay=0.05``, ``puback_on_push=True``, ...); they override the
-        objects passed in.
+        objects passed in and the ``profile`` (``"friendly"`` or ``"real"``, see
+        ``simulator.profiles``), which overrides the objects passed in.
+
+        ``available_fw``, ``available_www`` and ``available_faceplate_fw`` offer a
+        newer outlet firmware, web interface or faceplate firmware (20 reports them,
+        21 installs them); ``update_available`` offers all three.
         """
-        timing_knobs, quirk_knobs, fault_knobs = split_knobs(knobs)
+        timing_knobs, quirk_knobs, fault_knobs = split_knobs(
+            {**profile_knobs(profile, variant), **knobs}
+        )
+        self.profile = profile
         super().__init__(
             variant,
             serial,
@@ -66,6 +79,7 @@ class SimulatedOutlet(Device):
         )
         if update_available:
             self.set_available_versions(**NEWER_VERSIONS)
+        self.set_available_versions(im=available_fw, www=available_www, pm=available_faceplate_fw)
         add_control_routes(self._server.app, self)
         self._timer: asyncio.Task[None] | None = None
 
@@ -271,6 +285,18 @@ class SimulatedOutlet(Device):
             firmware.www_available = www
         if pm is not None:
             firmware.pm_available = pm
+
+    def set_knob(self, name: str, value: Any) -> None:
+        """Set one knob of ``timings``, ``quirks`` or ``faults`` by name, at once."""
+        owner = knob_owner(name)
+        target: Any = {Timings: self.timings, Quirks: self.quirks, Faults: self.faults}[owner]
+        setattr(target, name, coerce_knob(name, value))
+
+    def apply_profile(self, profile: str) -> None:
+        """Switch every profile knob to the values of ``profile``, at once."""
+        for name, value in profile_knobs(profile, self.variant).items():
+            self.set_knob(name, value)
+        self.profile = profile
 
     def set_mqtt_connected(self, connected: bool | None) -> None:
         """Force the simulated broker connection up or down (None: follow the config)."""

@@ -52,6 +52,10 @@ class Firmware:
         """Whether the faceplate firmware has a newer version."""
         return self.pm != self.pm_available
 
+    def install_web(self) -> None:
+        """The outlet now serves its newest web interface."""
+        self.www = self.www_available
+
     def install_outlet(self) -> None:
         """The outlet now runs its newest firmware."""
         self.im, self.www = self.im_available, self.www_available
