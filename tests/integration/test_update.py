@@ -195,6 +195,8 @@ async def test_revb_outlet_restarts_first(
     assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0"
 
 
+# (A real outlet updates only what is outdated: protocol.md §11 item 30.)
+@pytest.mark.parametrize("options", [{"partial_outlet_updates": True}])
 async def test_web_only_update(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -217,7 +219,7 @@ async def test_web_only_update(
     await install(hass, WEB)
 
     assert (21, [1, 0]) in simulator.requests
-    assert progress(shown)[-1] == 100
+    assert progress(shown) == [25, 50, 75, 100]  # the web phase alone fills the bar
     web = hass.states.get(WEB)
     assert web.state == STATE_OFF
     assert web.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
