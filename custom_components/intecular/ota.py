@@ -19,7 +19,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -36,9 +35,9 @@ from .api import (
     OtaTarget,
     Push,
 )
-from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, FACEPLATE_MODEL, LOGGER
+from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .devices import faceplate_model
+from .firmware_parts import Module, Part, installed_version, latest_version, module_name, outdated
 from .state import DeviceState
 from .update_check import UpdateChecker
 
@@ -64,94 +63,6 @@ def faceplate_update_method(entry: IntecularConfigEntry) -> str:
     """The chosen way to deliver faceplate firmware (an entry option)."""
     method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
     return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
-
-
-class Module(StrEnum):
-    """A module that 21 updates: the outlet (both its parts) or the faceplate."""
-
-    OUTLET = "outlet"
-    FACEPLATE = "faceplate"
-
-    @property
-    def target(self) -> OtaTarget:
-        """The target 21 names."""
-        return OtaTarget.OUTLET if self is Module.OUTLET else OtaTarget.FACEPLATE
-
-    @property
-    def parts(self) -> tuple[Part, ...]:
-        """The module's firmware parts, in the order the module installs them."""
-        if self is Module.OUTLET:
-            return (Part.OUTLET_WEB, Part.OUTLET_FIRMWARE)
-        return (Part.FACEPLATE_FIRMWARE,)
-
-
-class Part(StrEnum):
-    """A piece of firmware with its own version (and its own update entity)."""
-
-    OUTLET_FIRMWARE = "outlet_firmware"
-    OUTLET_WEB = "outlet_web_interface"
-    FACEPLATE_FIRMWARE = "faceplate_firmware"
-
-    @property
-    def module(self) -> Module:
-        """The module whose update installs this part."""
-        return Module.FACEPLATE if self is Part.FACEPLATE_FIRMWARE else Module.OUTLET
-
-    @property
-    def phase(self) -> OtaTarget:
-        """The 22/23 target that reports this part's download."""
-        return {
-            Part.OUTLET_FIRMWARE: OtaTarget.OUTLET,
-            Part.OUTLET_WEB: OtaTarget.OUTLET_WEB,
-            Part.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
-        }[self]
-
-
-def installed_version(part: Part, state: DeviceState) -> str | None:
-    """What the part runs: device info (12) first, the update check (20) otherwise."""
-    updates = state.updates
-    if part is Part.OUTLET_WEB:
-        return updates.outlet.web_installed if updates else None
-    if part is Part.OUTLET_FIRMWARE:
-        return state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
-    face = state.info.faceplate
-    if face is not None and face.fw_rev:
-        return face.fw_rev
-    return updates.faceplate.installed if updates and updates.faceplate else None
-
-
-def latest_version(part: Part, state: DeviceState) -> str | None:
-    """The newest version the outlet offers for the part; None until 20 answered.
-
-    The outlet says "nothing newer" by naming the installed version as available.
-    """
-    if (updates := state.updates) is None:
-        return None
-    if part is Part.OUTLET_WEB:
-        checked, available = updates.outlet.web_installed, updates.outlet.web_available
-    elif part is Part.OUTLET_FIRMWARE:
-        checked, available = updates.outlet.installed, updates.outlet.available
-    elif updates.faceplate is not None:
-        checked, available = updates.faceplate.installed, updates.faceplate.available
-    else:
-        return None
-    if not available or available == checked:
-        return installed_version(part, state)
-    return available
-
-
-def outdated(part: Part, state: DeviceState) -> bool:
-    """Whether the outlet offers a newer version of the part."""
-    latest = latest_version(part, state)
-    return latest is not None and latest != installed_version(part, state)
-
-
-def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
-    """The name a user knows the module by: the outlet's title or the faceplate model."""
-    if module is Module.OUTLET:
-        return coordinator.config_entry.title
-    face = coordinator.data.faceplate
-    return faceplate_model(face) if face is not None else FACEPLATE_MODEL
 
 
 @dataclass(slots=True, kw_only=True)
@@ -246,7 +157,7 @@ class OtaTracker:
     async def async_install(self, method: OtaMethod = OtaMethod.VIA_OUTLET) -> None:
         """Start an update (or join the one under way) and wait for its outcome."""
         if (install := self._install) is not None:
-            await self._outcome(install)
+            await self._waiter(install)  # the other outlet card's, or the app's
             return
         install = self._begin(self.coordinator.data, method)
         waiter = self._waiter(install)
@@ -263,10 +174,16 @@ class OtaTracker:
 
         try:
             await self.coordinator.async_command(perform)
-        except HomeAssistantError:
+        except HomeAssistantError as err:
             if self._install is install:
                 self._end()
+                for other in install.waiters:
+                    if other is not waiter and not other.done():
+                        other.set_exception(err)
                 self._changed()
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # ended otherwise meanwhile; this error says more
+            waiter.cancel()
             raise
         await waiter
 
@@ -274,9 +191,6 @@ class OtaTracker:
         waiter: asyncio.Future[None] = self.hass.loop.create_future()
         install.waiters.append(waiter)
         return waiter
-
-    async def _outcome(self, install: _Install) -> None:
-        await self._waiter(install)
 
     def _begin(self, state: DeviceState, method: OtaMethod | None) -> _Install:
         due = tuple(part for part in self.module.parts if outdated(part, state))

@@ -27,16 +27,8 @@ from .api import OtaMethod
 from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .ota import (
-    FACEPLATE_METHODS,
-    Module,
-    OtaTracker,
-    Part,
-    faceplate_update_method,
-    installed_version,
-    latest_version,
-    module_name,
-)
+from .firmware_parts import Module, Part, installed_version, latest_version, module_name
+from .ota import FACEPLATE_METHODS, OtaTracker, faceplate_update_method
 from .update_check import UpdateChecker
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
