@@ -313,6 +313,27 @@ async def test_checked_every_few_hours_and_after_reconnects(
         await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
 
 
+async def test_not_checked_while_the_link_is_down(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The timer finds the outlet unreachable: no check is tried, so none fails."""
+    coordinator = init_integration.runtime_data
+    await simulator.reboot(delay=3600)
+    await wait_until(hass, lambda: not coordinator.client.connected)
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    caplog.clear()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
+    await hass.async_block_till_done()
+    assert not [
+        r
+        for r in caplog.records
+        if r.name.startswith("custom_components.intecular") and "firmware" in r.getMessage()
+    ]
+
+
 async def test_unanswered_check_keeps_what_was_known(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
