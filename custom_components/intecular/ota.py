@@ -73,7 +73,7 @@ class _Install:
     before: dict[Part, str | None]
     expected: dict[Part, str]  # the versions 20 offered; empty when unknown
     method: OtaMethod | None
-    waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    waiter: asyncio.Future[None] | None = None  # None: started elsewhere (the app)
     progressed: set[OtaTarget] = field(default_factory=set)
     finished: set[Part] = field(default_factory=set)  # parts whose result was a success
     percentage: int | None = None
@@ -156,11 +156,12 @@ class OtaTracker:
 
     async def async_install(self, method: OtaMethod = OtaMethod.VIA_OUTLET) -> None:
         """Start an update (or join the one under way) and wait for its outcome."""
-        if (install := self._install) is not None:
-            await self._waiter(install)  # the other outlet card's, or the app's
-            return
+        if self.active:
+            # Already updating (the vendor app, or the other outlet card): the outlet
+            # runs one update at a time.
+            raise self._error("update_refused")
         install = self._begin(self.coordinator.data, method)
-        waiter = self._waiter(install)
+        install.waiter = waiter = self.hass.loop.create_future()
         target = self.module.target
 
         async def perform(client: IntecularClient) -> None:
@@ -174,23 +175,15 @@ class OtaTracker:
 
         try:
             await self.coordinator.async_command(perform)
-        except HomeAssistantError as err:
+        except HomeAssistantError:
             if self._install is install:
                 self._end()
-                for other in install.waiters:
-                    if other is not waiter and not other.done():
-                        other.set_exception(err)
                 self._changed()
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()  # ended otherwise meanwhile; this error says more
             waiter.cancel()
             raise
         await waiter
-
-    def _waiter(self, install: _Install) -> asyncio.Future[None]:
-        waiter: asyncio.Future[None] = self.hass.loop.create_future()
-        install.waiters.append(waiter)
-        return waiter
 
     def _begin(self, state: DeviceState, method: OtaMethod | None) -> _Install:
         due = tuple(part for part in self.module.parts if outdated(part, state))
@@ -324,9 +317,8 @@ class OtaTracker:
         install = self._end()
         if install is not None:
             self._record_web(install)
-            for waiter in install.waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+            if install.waiter is not None and not install.waiter.done():
+                install.waiter.set_result(None)
         self._changed()
         self.checker.schedule()  # the outlet now offers something else (or nothing)
 
@@ -344,12 +336,10 @@ class OtaTracker:
 
     def _fail(self, error: HomeAssistantError) -> None:
         install = self._end()
-        if install is None or not install.waiters:
+        if install is None or install.waiter is None:
             LOGGER.warning("A %s update started outside Home Assistant failed", self.module)
-        else:
-            for waiter in install.waiters:
-                if not waiter.done():
-                    waiter.set_exception(error)
+        elif not install.waiter.done():
+            install.waiter.set_exception(error)
         self._changed()
 
     def _end(self) -> _Install | None:
@@ -362,7 +352,6 @@ class OtaTracker:
         """The entry unloads: stop the timer, tell a waiting install why it ended."""
         if self._finishing is not None:
             self._finishing.cancel()
-        if (install := self._end()) is not None:
-            for waiter in install.waiters:
-                if not waiter.done():
-                    waiter.set_exception(self._error("update_interrupted"))
+        install = self._end()
+        if install is not None and install.waiter is not None and not install.waiter.done():
+            install.waiter.set_exception(self._error("update_interrupted"))

@@ -26,6 +26,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
@@ -49,6 +50,7 @@ from .update_helpers import (
     first_check,
     install,
     outlet_with_updates,
+    poll_until,
     progress,
     pushes,
     record,
@@ -227,6 +229,21 @@ async def test_web_only_update(
     # The firmware card was never part of it, and the outlet did not restart.
     assert not any(s.in_progress for s in firmware)
     assert simulator.state.boot_count == 0
+
+
+async def test_both_outlet_cards_share_one_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """One outlet update installs both parts: both cards show it running, the second
+    card cannot start another (one 21), and both end up to date."""
+    simulator.timings.ota_step_interval = 0.05
+    installing = hass.async_create_background_task(install(hass, OUTLET), "install")
+    await poll_until(lambda: attributes(hass, WEB)[ATTR_IN_PROGRESS] is True)
+    with pytest.raises(HomeAssistantError):
+        await install(hass, WEB)
+    await installing
+    assert [r for r in simulator.requests if r[0] == 21] == [(21, [1, 0])]
+    assert (hass.states.get(OUTLET).state, hass.states.get(WEB).state) == (STATE_OFF, STATE_OFF)
 
 
 async def test_faceplate_install_uses_the_selected_method(

@@ -52,9 +52,13 @@ def options() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def simulator(variant: str, options: dict[str, Any]) -> AsyncGenerator[SimulatedOutlet]:
+async def simulator(
+    variant: str, profile: str, options: dict[str, Any]
+) -> AsyncGenerator[SimulatedOutlet]:
     """An outlet offering newer firmware, updating only the parts that are outdated."""
-    async with outlet_with_updates(variant, partial_outlet_updates=True, **options) as sim:
+    async with outlet_with_updates(
+        variant, profile=profile, **{"partial_outlet_updates": True, **options}
+    ) as sim:
         yield sim
 
 
@@ -232,3 +236,23 @@ async def test_genuine_failure_leaves_the_update_offered(
     state = hass.states.get(OUTLET)
     assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)
     assert hass.states.get(WEB).state == STATE_ON
+
+
+# (Without a faceplate: the faceplate's optional reads are another part's business.)
+@pytest.mark.parametrize(("profile", "variant"), [("real", "bare")])
+async def test_a_real_outlet_from_load_to_new_firmware(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Everything a real outlet does at once (20 answered 8 s late, 21 never answered,
+    optional reads unanswered, pushes between replies): loaded at once, the cards
+    unknown until 20 answers, then the latest versions; installing ends on them."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get(OUTLET).state == STATE_UNKNOWN
+    await wait_until(hass, lambda: hass.states.get(OUTLET).state == STATE_ON, timeout=20)
+    assert attributes(hass, WEB)[ATTR_LATEST_VERSION] == "1.3.0"
+
+    await install(hass, OUTLET)
+
+    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
+        state = hass.states.get(entity_id)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
