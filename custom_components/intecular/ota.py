@@ -320,7 +320,8 @@ class OtaTracker:
             if install.waiter is not None and not install.waiter.done():
                 install.waiter.set_result(None)
         self._changed()
-        self.checker.schedule()  # the outlet now offers something else (or nothing)
+        if install is None or not install.checked:
+            self.checker.schedule()  # the outlet now offers something else (or nothing)
 
     def _record_web(self, install: _Install) -> None:
         """The outlet reported the web partition installed: show it until 20 says more."""

@@ -64,8 +64,8 @@ class UpdateChecker:
 
     @callback
     def schedule(self) -> None:
-        """Check in the background (unless the link is down: the reconnect will)."""
-        if not self._link_up:
+        """Check in the background, unless the link is down or a check is under way."""
+        if not self._link_up or self._lock.locked():
             return
         self.coordinator.config_entry.async_create_background_task(
             self.hass, self.async_check(), f"{DOMAIN} firmware check {self.coordinator.client.host}"
