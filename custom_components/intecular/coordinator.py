@@ -297,6 +297,13 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self.async_update_listeners()
 
     @callback
+    def async_update_state(self, change: Callable[[DeviceState], DeviceState]) -> None:
+        """Apply ``change`` to the state and tell the entities, if it changed anything."""
+        new = change(self.data)
+        if new != self.data:
+            self._publish(new)
+
+    @callback
     def _schedule_resync(self) -> None:
         self._resync_wanted = True
         if self._resync is None or self._resync.done():

@@ -1,29 +1,33 @@
 """Following a firmware update from the 21 command to the module's new version.
 
-An update goes: 21 (start) -> a spurious ``23 [target, 0]`` -> 22 progress pushes ->
-``23 [target, 1]`` -> the module reboots -> it reports the new version. The outlet runs
-two phases (web partition 3, then firmware 1); a revB outlet restarts right after 21
-and confirms with a ``21 [1, 1]`` push once a client is back. The tracker turns this
-into what an update entity shows: in progress, a percentage that only moves forward,
-and an end (the new version) or a failure with a translated reason.
+An update goes: 21 (start) -> a spurious ``23 [target, 0]`` -> 22 progress pushes per
+phase -> ``23 [phase, 1]`` -> for the outlet's firmware and the faceplate, a reboot and
+the new version in device info (12). The outlet runs a phase for what is outdated: its
+web partition (3), then its firmware (1); a web-only update ends on ``23 [3, 1]``
+without a reboot, and the new web version is read with 20.
+
+21 is not waited on beyond a short grace: a busy outlet may never answer it, and a
+revB outlet restarts instead. No answer, ``PUBACK: 1`` or a dropped socket mean "maybe
+started"; only ``PUBACK: 0`` is a refusal. The pushes, the reboot and the versions read
+afterwards decide. An install ends at the latest ``OTA_PROGRESS_TIMEOUT`` after the
+last sign of progress, or ``OTA_REBOOT_TIMEOUT`` after the download finished.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
 
 from .api import (
-    AvailableUpdates,
     IntecularClient,
     IntecularCommandRefusedError,
+    IntecularTimeoutError,
     OtaAck,
     OtaMethod,
     OtaProgress,
@@ -31,16 +35,14 @@ from .api import (
     OtaTarget,
     Push,
 )
-from .const import (
-    CONF_FACEPLATE_UPDATE_METHOD,
-    DOMAIN,
-    FACEPLATE_MODEL,
-    LOGGER,
-)
+from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .devices import faceplate_model
+from .firmware_parts import Module, Part, installed_version, latest_version, module_name, outdated
 from .state import DeviceState
+from .update_check import UpdateChecker
 
+# How long 21 may take to be answered before the pushes alone tell.
+OTA_ACK_GRACE = 2.0
 # Longest silence between two OTA pushes while a module downloads.
 OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
 # After the last successful result: how long the module may take to reboot and report
@@ -63,122 +65,30 @@ def faceplate_update_method(entry: IntecularConfigEntry) -> str:
     return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
-class Module(StrEnum):
-    """A module with its own firmware."""
-
-    OUTLET = "outlet"
-    FACEPLATE = "faceplate"
-
-    @property
-    def target(self) -> OtaTarget:
-        """The 21/22/23 target of this module's (last) phase."""
-        return OtaTarget.OUTLET if self is Module.OUTLET else OtaTarget.FACEPLATE
-
-    @property
-    def phases(self) -> tuple[OtaTarget, ...]:
-        """Targets the module's progress is reported for, in the order they run."""
-        if self is Module.OUTLET:
-            return (OtaTarget.OUTLET_WEB, OtaTarget.OUTLET)
-        return (OtaTarget.FACEPLATE,)
-
-
-type Versions = tuple[str | None, ...]
-
-
-def installed_versions(module: Module, state: DeviceState) -> Versions:
-    """What the module runs: firmware (and, for the outlet, web firmware)."""
-    updates = state.updates
-    if module is Module.OUTLET:
-        fw = state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
-        return (fw, updates.outlet.web_installed if updates else None)
-    face = state.info.faceplate
-    fw = face.fw_rev if face is not None and face.fw_rev else None
-    if fw is None and updates is not None and updates.faceplate is not None:
-        fw = updates.faceplate.installed
-    return (fw,)
-
-
-def latest_versions(module: Module, state: DeviceState) -> Versions | None:
-    """The newest firmware the module could run (callback 20), None while unknown."""
-    if (updates := state.updates) is None:
-        return None
-    if module is Module.OUTLET:
-        return (updates.outlet.available, updates.outlet.web_available)
-    if updates.faceplate is None:
-        return None
-    return (updates.faceplate.available,)
-
-
-def _reported_versions(module: Module, state: DeviceState) -> set[Versions]:
-    """Every version the module reports, by device info (12) and by callback 20."""
-    reported = {installed_versions(module, state)}
-    if (updates := state.updates) is not None:
-        if module is Module.OUTLET:
-            reported.add((updates.outlet.installed, updates.outlet.web_installed))
-        elif updates.faceplate is not None:
-            reported.add((updates.faceplate.installed,))
-    return reported
-
-
-def _is_new(reported: Versions, before: Versions, expected: Versions | None) -> bool:
-    """Whether the module now runs new firmware.
-
-    Every part that was to change (expected differs from before) must have changed;
-    without such a part (nothing known to be newer), any change counts.
-    """
-    pairs = list(zip(reported, before, strict=True))
-    due = [
-        i
-        for i, want in enumerate(expected or ())
-        if want is not None and before[i] is not None and want != before[i]
-    ]
-    if due:
-        return all(pairs[i][0] is not None and pairs[i][0] != pairs[i][1] for i in due)
-    return any(now is not None and then is not None and now != then for now, then in pairs)
-
-
-def _matches(reported: Versions, expected: Versions | None) -> bool:
-    """Whether the module runs every part it was to be updated to."""
-    if expected is None:
-        return False
-    return all(want is None or now == want for now, want in zip(reported, expected, strict=True))
-
-
-async def async_check_for_updates(coordinator: IntecularCoordinator) -> None:
-    """Ask the outlet which firmware it can install (callback 20) and publish it."""
-    found: list[AvailableUpdates] = []
-
-    async def read(client: IntecularClient) -> None:
-        found.append(await client.get_available_updates())
-
-    await coordinator.async_command(read, lambda state: replace(state, updates=found[0]))
-
-
-def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
-    """The name a user knows the module by: the outlet's title or the faceplate model."""
-    if module is Module.OUTLET:
-        return coordinator.config_entry.title
-    face = coordinator.data.faceplate
-    return faceplate_model(face) if face is not None else FACEPLATE_MODEL
-
-
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Install:
     """One update being followed."""
 
-    before: Versions
-    expected: Versions | None
+    parts: tuple[Part, ...]  # what it installs (in order)
+    before: dict[Part, str | None]
+    expected: dict[Part, str]  # the versions 20 offered; empty when unknown
     method: OtaMethod | None
-    waiter: asyncio.Future[None] | None
-    progressed: set[OtaTarget]
+    waiter: asyncio.Future[None] | None = None  # None: started elsewhere (the app)
+    progressed: set[OtaTarget] = field(default_factory=set)
+    finished: set[Part] = field(default_factory=set)  # parts whose result was a success
     percentage: int | None = None
-    downloaded: bool = False  # the last phase reported success; now rebooting
+    downloaded: bool = False  # the last part downloaded; now rebooting
+    checked: bool = False  # 20 answered after the web partition was installed
+
+    @property
+    def phases(self) -> list[OtaTarget]:
+        return [part.phase for part in self.parts]
 
 
 class OtaTracker:
-    """Follows the updates of one module and tells its entity when anything changed.
+    """Follows the updates of one module and tells its entities when anything changed.
 
-    ``async_install`` starts an update and returns when the module reports the new
+    ``async_install`` starts an update and returns when the module runs the new
     version, raising a translated ``HomeAssistantError`` when it fails. An update
     started elsewhere (the vendor app) is followed too, from its first progress push.
     """
@@ -188,20 +98,43 @@ class OtaTracker:
         hass: HomeAssistant,
         coordinator: IntecularCoordinator,
         module: Module,
-        on_change: Callable[[], None],
+        checker: UpdateChecker,
     ) -> None:
         """Follow ``module`` of the coordinator's outlet."""
         self.hass = hass
         self.coordinator = coordinator
         self.module = module
-        self._on_change = on_change
+        self.checker = checker
+        self._listeners: list[Callable[[], None]] = []
         self._install: _Install | None = None
         self._timer: CALLBACK_TYPE | None = None
+        self._finishing: asyncio.Task[None] | None = None
+
+    @callback
+    def start(self, entry: IntecularConfigEntry) -> None:
+        """Follow pushes and state until the entry unloads."""
+        entry.async_on_unload(self.coordinator.add_push_listener(self.handle_push))
+        entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
+        entry.async_on_unload(self.shutdown)
+
+    @callback
+    def add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever progress or the outcome changes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     @property
     def active(self) -> bool:
         """Whether an update of this module is under way."""
         return self._install is not None
+
+    def installing(self, part: Part) -> bool:
+        """Whether the update under way installs ``part``."""
+        return self._install is not None and part in self._install.parts
 
     @property
     def percentage(self) -> int | None:
@@ -222,41 +155,48 @@ class OtaTracker:
     # --- starting ---------------------------------------------------------------------
 
     async def async_install(self, method: OtaMethod = OtaMethod.VIA_OUTLET) -> None:
-        """Start an update and wait for its end (new version) or failure."""
-        state = self.coordinator.data
-        waiter: asyncio.Future[None] = self.hass.loop.create_future()
-        self._begin(state, method, waiter)
+        """Start an update (or join the one under way) and wait for its outcome."""
+        if self.active:
+            # Already updating (the vendor app, or the other outlet card): the outlet
+            # runs one update at a time.
+            raise self._error("update_refused")
+        install = self._begin(self.coordinator.data, method)
+        install.waiter = waiter = self.hass.loop.create_future()
         target = self.module.target
 
         async def perform(client: IntecularClient) -> None:
             try:
-                await client.perform_update(target, method)
+                await client.perform_update(target, method, timeout=OTA_ACK_GRACE)
             except IntecularCommandRefusedError as err:
                 raise self._error("update_refused") from err
+            except IntecularTimeoutError:
+                # Busy downloading already, or about to restart: the pushes will tell.
+                LOGGER.debug("No reply to 21 yet; following the %s update", self.module)
 
         try:
             await self.coordinator.async_command(perform)
         except HomeAssistantError:
-            if self._install is not None and self._install.waiter is waiter:
+            if self._install is install:
                 self._end()
+                self._changed()
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # ended otherwise meanwhile; this error says more
+            waiter.cancel()
             raise
         await waiter
 
-    def _begin(
-        self,
-        state: DeviceState,
-        method: OtaMethod | None,
-        waiter: asyncio.Future[None] | None,
-    ) -> _Install:
+    def _begin(self, state: DeviceState, method: OtaMethod | None) -> _Install:
+        due = tuple(part for part in self.module.parts if outdated(part, state))
+        # Nothing known to be newer (20 unanswered): the outlet installs what it has.
+        parts = due or self.module.parts
         self._install = install = _Install(
-            before=installed_versions(self.module, state),
-            expected=latest_versions(self.module, state),
+            parts=parts,
+            before={part: installed_version(part, state) for part in parts},
+            expected={part: v for part in due if (v := latest_version(part, state))},
             method=method,
-            waiter=waiter,
-            progressed=set(),
         )
         self._arm(OTA_PROGRESS_TIMEOUT)
-        self._on_change()
+        self._changed()
         return install
 
     # --- pushes and state -------------------------------------------------------------
@@ -264,11 +204,12 @@ class OtaTracker:
     @callback
     def handle_push(self, push: Push) -> None:
         """Progress (22), results (23) and the revB go-ahead (21) of this module."""
+        phases = [part.phase for part in self.module.parts]
         if isinstance(push, OtaProgress):
-            if push.target in self.module.phases:
+            if push.target in phases:
                 self._progress(push)
         elif isinstance(push, OtaResult):
-            if push.target in self.module.phases and self._install is not None:
+            if push.target in phases and self._install is not None:
                 self._result(push, self._install)
         elif (
             isinstance(push, OtaAck)
@@ -284,25 +225,22 @@ class OtaTracker:
         if (install := self._install) is None:
             # Started elsewhere (the vendor app): follow it without a waiter.
             LOGGER.debug("A %s update started outside Home Assistant", self.module)
-            install = self._begin(self.coordinator.data, None, None)
+            install = self._begin(self.coordinator.data, None)
+        if push.target not in install.phases:
+            # A phase the versions did not announce: it is part of this update too.
+            install.parts = tuple(
+                p for p in self.module.parts if p in install.parts or p.phase is push.target
+            )
+            for part in install.parts:
+                install.before.setdefault(part, installed_version(part, self.coordinator.data))
         install.progressed.add(push.target)
-        percentage = self._overall(push, install.progressed)
         self._arm(OTA_PROGRESS_TIMEOUT)
+        # One bar for the whole update: each phase fills its share, in order.
+        phases = install.phases
+        percentage = (phases.index(push.target) * 100 + push.percent) // len(phases)
         if install.percentage is None or percentage > install.percentage:
             install.percentage = percentage
-            self._on_change()
-
-    def _overall(self, push: OtaProgress, seen: set[OtaTarget]) -> int:
-        """Phase progress as progress of the whole update.
-
-        The outlet downloads its web partition, then its firmware, each from 0 to 100;
-        shown as one bar, the web half fills 0-50 and the firmware half 50-100.
-        """
-        phases = self.module.phases
-        if len(phases) == 1 or not seen & {OtaTarget.OUTLET_WEB}:
-            return push.percent
-        index = phases.index(push.target)
-        return (index * 100 + push.percent) // len(phases)
+            self._changed()
 
     def _result(self, push: OtaResult, install: _Install) -> None:
         if not push.success:
@@ -312,12 +250,26 @@ class OtaTracker:
                 return
             self._fail(self._failure(install))
             return
-        if push.target is not self.module.target:
+        part = next(p for p in self.module.parts if p.phase is push.target)
+        install.finished.add(part)
+        if part is not install.parts[-1]:
             return  # the web partition is done; the firmware phase follows
-        install.downloaded = True
         install.percentage = 100
-        self._arm(OTA_REBOOT_TIMEOUT)
-        self._on_change()
+        if part is Part.OUTLET_WEB:
+            # Web only: the outlet does not restart. Read the new version and finish.
+            self._cancel_timer()
+            self._finishing = self.coordinator.config_entry.async_create_background_task(
+                self.hass, self._finish_web(install), f"{DOMAIN} web update"
+            )
+        else:
+            install.downloaded = True
+            self._arm(OTA_REBOOT_TIMEOUT)
+        self._changed()
+
+    async def _finish_web(self, install: _Install) -> None:
+        install.checked = await self.checker.async_check()
+        if self._install is install:
+            self._succeed()
 
     def _failure(self, install: _Install) -> HomeAssistantError:
         if install.method is OtaMethod.FACEPLATE_WIFI and self.module is Module.FACEPLATE:
@@ -325,24 +277,29 @@ class OtaTracker:
         return self._error("update_failed")
 
     @callback
-    def handle_state(self, state: DeviceState) -> None:
+    def _state_changed(self) -> None:
         """End the update once the module reports its new version."""
         if (install := self._install) is None or not self.coordinator.last_update_success:
             return  # (a read while reconnecting: done once the outlet is back for all)
-        for reported in _reported_versions(self.module, state):
-            if _is_new(reported, install.before, install.expected) and (
-                install.downloaded or _matches(reported, install.expected)
-            ):
-                LOGGER.debug("%s update done: now %s", self.module, reported)
-                self._succeed()
-                return
+        state = self.coordinator.data
+        main = install.parts[-1]
+        now = installed_version(main, state)
+        if now is None or now == install.before.get(main):
+            return
+        if install.downloaded or now == install.expected.get(main):
+            LOGGER.debug("%s update done: now %s", self.module, now)
+            self._succeed()
 
     # --- ending -----------------------------------------------------------------------
 
     def _arm(self, delay: timedelta) -> None:
+        self._cancel_timer()
+        self._timer = async_call_later(self.hass, delay, self._timed_out)
+
+    def _cancel_timer(self) -> None:
         if self._timer is not None:
             self._timer()
-        self._timer = async_call_later(self.hass, delay, self._timed_out)
+            self._timer = None
 
     @callback
     def _timed_out(self, _now: datetime) -> None:
@@ -357,29 +314,45 @@ class OtaTracker:
             self._fail(self._error("update_stalled", seconds=seconds))
 
     def _succeed(self) -> None:
-        waiter = self._end()
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-        self._on_change()
+        install = self._end()
+        if install is not None:
+            self._record_web(install)
+            if install.waiter is not None and not install.waiter.done():
+                install.waiter.set_result(None)
+        self._changed()
+        if install is None or not install.checked:
+            self.checker.schedule()  # the outlet now offers something else (or nothing)
+
+    def _record_web(self, install: _Install) -> None:
+        """The outlet reported the web partition installed: show it until 20 says more."""
+        web = install.expected.get(Part.OUTLET_WEB)
+        if web is None or Part.OUTLET_WEB not in install.finished or install.checked:
+            return
+        state = self.coordinator.data
+        if state.updates is None or installed_version(Part.OUTLET_WEB, state) == web:
+            return
+        outlet = replace(state.updates.outlet, web_installed=web)
+        updates = replace(state.updates, outlet=outlet)
+        self.coordinator.async_update_state(lambda s: replace(s, updates=updates))
 
     def _fail(self, error: HomeAssistantError) -> None:
-        waiter = self._end()
-        if waiter is None:
+        install = self._end()
+        if install is None or install.waiter is None:
             LOGGER.warning("A %s update started outside Home Assistant failed", self.module)
-        elif not waiter.done():
-            waiter.set_exception(error)
-        self._on_change()
+        elif not install.waiter.done():
+            install.waiter.set_exception(error)
+        self._changed()
 
-    def _end(self) -> asyncio.Future[None] | None:
-        if self._timer is not None:
-            self._timer()
-            self._timer = None
+    def _end(self) -> _Install | None:
+        self._cancel_timer()
         install, self._install = self._install, None
-        return None if install is None else install.waiter
+        return install
 
     @callback
     def shutdown(self) -> None:
-        """The entity goes away: stop the timer, tell a waiting install why it ended."""
-        waiter = self._end()
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(self._error("update_interrupted"))
+        """The entry unloads: stop the timer, tell a waiting install why it ended."""
+        if self._finishing is not None:
+            self._finishing.cancel()
+        install = self._end()
+        if install is not None and install.waiter is not None and not install.waiter.done():
+            install.waiter.set_exception(self._error("update_interrupted"))

@@ -146,13 +146,12 @@ async def read_state(client: IntecularClient, previous: DeviceState | None) -> D
         client.get_outlets,
         _optional(client.get_config),
         _optional(client.get_accessory_names),
-        _optional(client.get_available_updates),
         _optional(client.get_sensors) if online else _none,
         _optional(client.get_nightlight) if pro else _none,
         _optional(partial(client.get_color_light, LightSelector.NIGHTLIGHT)) if aura else _none,
         _optional(partial(client.get_color_light, LightSelector.INDICATOR)) if aura else _none,
     ]
-    outlets, config, names, updates, sensors, nightlight, color, indicator = await asyncio.gather(
+    outlets, config, names, sensors, nightlight, color, indicator = await asyncio.gather(
         *(read() for read in reads)
     )
     mqtt_connected = await _mqtt_connected(client, config)
@@ -164,7 +163,8 @@ async def read_state(client: IntecularClient, previous: DeviceState | None) -> D
         outlets=outlets,
         config=config,
         names=names,
-        updates=updates,
+        # The update check (20) is not part of this read: update_check.py keeps it.
+        updates=previous.updates if previous is not None else None,
         mqtt_connected=mqtt_connected,
         sensors=sensors,
         nightlight=nightlight,

@@ -1,16 +1,16 @@
 """Firmware updates of the outlet and its faceplate, as the outlet itself finds them.
 
 The outlet asks Intecular for newer firmware when asked (callback 20), so no cloud
-service is needed here: 20 is read at setup, after every reconnect, every few hours
-and when the user checks for updates. Installing follows the update through the
-module's reboot until it reports the new version (ota.py).
+service is needed here (update_check.py keeps the answer current). Each firmware part
+has its own entity with plain version strings: the outlet's firmware, its web
+interface (installed by the same outlet update, 21 [1]) and the faceplate's firmware.
+Installing follows the update until the part runs its new version (ota.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.update import (
@@ -21,40 +21,27 @@ from homeassistant.components.update import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.translation import async_get_cached_translations
 
 from .api import OtaMethod
-from .const import DOMAIN, LOGGER
+from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .ota import (
-    FACEPLATE_METHODS,
-    Module,
-    OtaTracker,
-    Versions,
-    async_check_for_updates,
-    faceplate_update_method,
-    installed_versions,
-    latest_versions,
-)
+from .firmware_parts import Module, Part, installed_version, latest_version, module_name
+from .ota import FACEPLATE_METHODS, OtaTracker, faceplate_update_method
+from .update_check import UpdateChecker
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
-# install or check must not queue behind it. The outlet runs one update at a time and
-# refuses another, which the entity reports.
+# install or check must not queue behind it. The outlet runs one update at a time;
+# both outlet entities follow (and join) the same one.
 PARALLEL_UPDATES = 0
-
-# The outlet is asked for newer firmware this often (also after every reconnect).
-UPDATE_CHECK_INTERVAL = timedelta(hours=3)
 
 
 @dataclass(frozen=True, kw_only=True)
 class IntecularUpdateDescription(UpdateEntityDescription):
-    """The firmware of one module."""
+    """The firmware of one part."""
 
-    module: Module
+    part: Part
 
 
 UPDATES = (
@@ -63,14 +50,21 @@ UPDATES = (
         translation_key="outlet_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        module=Module.OUTLET,
+        part=Part.OUTLET_FIRMWARE,
+    ),
+    IntecularUpdateDescription(
+        key="outlet_web_interface",
+        translation_key="outlet_web_interface",
+        device_class=UpdateDeviceClass.FIRMWARE,
+        entity_category=EntityCategory.CONFIG,
+        part=Part.OUTLET_WEB,
     ),
     IntecularUpdateDescription(
         key="faceplate_firmware",
         translation_key="faceplate_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        module=Module.FACEPLATE,
+        part=Part.FACEPLATE_FIRMWARE,
     ),
 )
 
@@ -80,128 +74,86 @@ async def async_setup_entry(
     entry: IntecularConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a firmware entity per module and check for new firmware every few hours."""
+    """Add a firmware entity per part; check for new firmware in the background."""
     coordinator = entry.runtime_data
+    checker = UpdateChecker(hass, coordinator)
+    modules = [Module.OUTLET] + ([Module.FACEPLATE] if coordinator.has_faceplate else [])
+    trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in modules}
+    for tracker in trackers.values():
+        tracker.start(entry)
     async_add_entities(
-        IntecularUpdate(coordinator, description)
+        IntecularUpdate(coordinator, description, trackers[description.part.module], checker)
         for description in UPDATES
-        if description.module is Module.OUTLET or coordinator.has_faceplate
+        if description.part.module in trackers
     )
-
-    async def check(_now: datetime) -> None:
-        try:
-            await async_check_for_updates(coordinator)
-        except HomeAssistantError as err:
-            LOGGER.debug("Checking %s for firmware failed: %s", coordinator.client.host, err)
-
-    entry.async_on_unload(
-        async_track_time_interval(
-            hass, check, UPDATE_CHECK_INTERVAL, name=f"{DOMAIN} firmware check"
-        )
-    )
-
-
-def _outlet_version(versions: Versions) -> str | None:
-    """The outlet's firmware and web firmware as one version: "2.4.7 / www 1.2.0"."""
-    firmware, web = versions
-    if firmware is None:
-        return None
-    return firmware if web is None else f"{firmware} / www {web}"
+    checker.start(entry)
 
 
 class IntecularUpdate(IntecularEntity, UpdateEntity):
-    """Firmware of the outlet or of its faceplate."""
+    """Firmware of one part of the outlet or of its faceplate."""
 
     entity_description: IntecularUpdateDescription
     _attr_supported_features = UpdateEntityFeature.INSTALL | UpdateEntityFeature.PROGRESS
 
     def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularUpdateDescription
+        self,
+        coordinator: IntecularCoordinator,
+        description: IntecularUpdateDescription,
+        tracker: OtaTracker,
+        checker: UpdateChecker,
     ) -> None:
-        """Create the entity and the tracker that follows its installs."""
-        faceplate = description.module is Module.FACEPLATE
+        """Create the entity; ``tracker`` follows its module's installs."""
+        faceplate = description.part.module is Module.FACEPLATE
         super().__init__(coordinator, description, faceplate=faceplate)
-        self._tracker = OtaTracker(
-            coordinator.hass, coordinator, description.module, self._tracker_changed
-        )
+        self._tracker = tracker
+        self._checker = checker
 
     async def async_added_to_hass(self) -> None:
-        """Follow OTA pushes; stop following when removed."""
+        """Follow the module's installs."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.add_push_listener(self._tracker.handle_push))
-        self.async_on_remove(self._tracker.shutdown)
+        self.async_on_remove(self._tracker.add_listener(self._tracker_changed))
 
     @property
-    def _module(self) -> Module:
-        return self.entity_description.module
+    def _part(self) -> Part:
+        return self.entity_description.part
 
     @property
     def available(self) -> bool:
         """Stays available through the reboot an update causes."""
         return self._tracker.active or super().available
 
-    def _versions(self) -> tuple[Versions, Versions | None]:
-        state = self.coordinator.data
-        return installed_versions(self._module, state), latest_versions(self._module, state)
+    @property
+    def title(self) -> str:
+        """The software: "InvisOutlet firmware", "InvisDeco Pro firmware"."""
+        if self._part is Part.OUTLET_WEB:
+            return f"{OUTLET_MODEL} web interface"
+        if self._part is Part.OUTLET_FIRMWARE:
+            return f"{OUTLET_MODEL} firmware"
+        return f"{module_name(Module.FACEPLATE, self.coordinator)} firmware"
 
     @property
     def installed_version(self) -> str | None:
-        """The firmware the module runs."""
-        installed = installed_versions(self._module, self.coordinator.data)
-        return _outlet_version(installed) if self._module is Module.OUTLET else installed[0]
+        """The version the part runs."""
+        return installed_version(self._part, self.coordinator.data)
 
     @property
     def latest_version(self) -> str | None:
-        """The newest firmware the outlet offers for the module."""
-        installed, latest = self._versions()
-        if latest is None or latest[0] is None:
-            return None
-        if self._module is Module.FACEPLATE:
-            return latest[0]
-        # A part the outlet offers nothing newer for stays as installed.
-        firmware, web = (new or old for new, old in zip(latest, installed, strict=True))
-        return _outlet_version((firmware, web))
+        """The newest version the outlet offers; unknown until it answered."""
+        return latest_version(self._part, self.coordinator.data)
 
     def version_is_newer(self, latest_version: str, installed_version: str) -> bool:
-        """Newer when any part differs from what the outlet reports as newest.
-
-        The outlet says "no update" by reporting the installed version as available.
-        """
-        installed, latest = self._versions()
-        if latest is None:
-            return False
-        return any(
-            new is not None and new != old for new, old in zip(latest, installed, strict=True)
-        )
-
-    @property
-    def release_summary(self) -> str | None:
-        """Which part of the outlet is out of date (firmware, web interface or both)."""
-        installed, latest = self._versions()
-        if self._module is not Module.OUTLET or latest is None:
-            return None
-        texts = async_get_cached_translations(
-            self.hass, self.hass.config.language, "entity", DOMAIN
-        )
-        prefix = f"component.{DOMAIN}.entity.update.outlet_firmware.state_attributes"
-        lines = [
-            texts.get(f"{prefix}.release_summary.state.{part}", "{installed} → {latest}").format(
-                installed=old or "?", latest=new
-            )
-            for part, new, old in zip(("firmware", "web"), latest, installed, strict=True)
-            if new is not None and new != old
-        ]
-        return "\n".join(lines) or None
+        """Whatever the outlet offers is the newer version (it names no older one)."""
+        return latest_version != installed_version
 
     @property
     def in_progress(self) -> bool:
         """Installing, through the module's reboot until it reports the new version."""
-        return self._tracker.active
+        return self._tracker.installing(self._part)
 
     @property
     def update_percentage(self) -> int | None:
         """Progress of the whole update."""
-        return self._tracker.percentage
+        return self._tracker.percentage if self.in_progress else None
 
     def _fingerprint(self) -> Hashable:
         return (
@@ -209,28 +161,19 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
             self.latest_version,
             self.in_progress,
             self.update_percentage,
+            self.title,
         )
 
     async def async_update(self) -> None:
-        """Check for updates: ask the outlet for newer firmware (callback 20)."""
-        try:
-            await async_check_for_updates(self.coordinator)
-        except HomeAssistantError as err:
-            # Home Assistant logs a failed update with a traceback; one line says it all.
-            LOGGER.warning("Checking %s for new firmware failed: %s", self.entity_id, err)
+        """Check for updates: ask the outlet for newer firmware (callback 20) now."""
+        await self._checker.async_check()
 
     async def async_install(self, version: str | None, backup: bool, **kwargs: Any) -> None:
-        """Install the newest firmware; returns once the module runs it."""
+        """Install the newest firmware; returns once the part runs it (or it failed)."""
         method = OtaMethod.VIA_OUTLET
-        if self._module is Module.FACEPLATE:
+        if self._part.module is Module.FACEPLATE:
             method = FACEPLATE_METHODS[faceplate_update_method(self.coordinator.config_entry)]
         await self._tracker.async_install(method)
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Notice the module reporting its new version."""
-        self._tracker.handle_state(self.coordinator.data)
-        super()._handle_coordinator_update()
 
     @callback
     def _tracker_changed(self) -> None:

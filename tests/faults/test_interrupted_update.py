@@ -17,9 +17,23 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.intecular.api import OtaProgress, Push
 from custom_components.intecular.ota import OTA_PROGRESS_TIMEOUT
 from simulator import SimulatedOutlet
-from tests.integration.update_helpers import OUTLET, attributes, install, outlet_with_updates
+from tests.integration.update_helpers import (
+    OUTLET,
+    attributes,
+    first_check,
+    install,
+    outlet_with_updates,
+)
 
 from .common import WAIT, coordinator_of, differences, poll, settle
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration loaded, and the outlet's answer to the update check in."""
+    return await first_check(hass, init_integration)
 
 
 @pytest.fixture

@@ -44,6 +44,8 @@ async def test_diagnostics(
     )
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
+    # The update check (20) answers after load.
+    await wait_until(hass, lambda: init_integration.runtime_data.data.updates is not None)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     assert diagnostics == snapshot(exclude=props("port", "frames_received"))

@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 from datetime import timedelta
 import logging
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
 from homeassistant.components.select import DOMAIN as SELECT_DOMAIN, SERVICE_SELECT_OPTION
@@ -14,6 +15,7 @@ from homeassistant.components.update import (
     ATTR_INSTALLED_VERSION,
     ATTR_LATEST_VERSION,
     ATTR_RELEASE_SUMMARY,
+    ATTR_TITLE,
     ATTR_UPDATE_PERCENTAGE,
 )
 from homeassistant.const import (
@@ -24,6 +26,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.setup import async_setup_component
@@ -41,10 +44,13 @@ from .update_helpers import (
     FACEPLATE,
     METHOD,
     OUTLET,
+    WEB,
     Seen,
     attributes,
+    first_check,
     install,
     outlet_with_updates,
+    poll_until,
     progress,
     pushes,
     record,
@@ -61,6 +67,14 @@ def hw_rev() -> str:
 def options() -> dict[str, Any]:
     """Extra simulator knobs."""
     return {}
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration loaded, and the outlet's answer to the update check in."""
+    return await first_check(hass, init_integration)
 
 
 @pytest.fixture
@@ -86,7 +100,8 @@ async def test_update_entities(
     variant: str,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """One firmware entity per module; the faceplate's on the faceplate device."""
+    """One firmware entity per part: the outlet's firmware and web interface on the
+    outlet's device, the faceplate's firmware on the faceplate's."""
     entries = er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
     updates = sorted(
         (e for e in entries if e.domain in (Platform.UPDATE, Platform.SELECT)),
@@ -97,28 +112,29 @@ async def test_update_entities(
     for entry in updates:
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
         assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
-        assert (entry.device_id == outlet.id) == (entry.entity_id == OUTLET)
-    assert len(updates) == (1 if variant == "bare" else 3)
+        assert (entry.device_id == outlet.id) == (entry.entity_id in (OUTLET, WEB))
+    assert len(updates) == (2 if variant == "bare" else 4)
 
 
-async def test_offered_update_says_which_part_is_outdated(
+async def test_each_part_has_its_own_card(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """Both parts of the outlet are outdated: the card names both, with versions."""
-    state = hass.states.get(OUTLET)
-    assert state is not None
-    assert state.state == STATE_ON
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.2.0"
-    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
-    assert state.attributes[ATTR_RELEASE_SUMMARY] == (
-        "Firmware 2.4.7 → 2.5.0\nWeb interface 1.2.0 → 1.3.0"
-    )
-    faceplate = attributes(hass, FACEPLATE)
-    assert (faceplate[ATTR_INSTALLED_VERSION], faceplate[ATTR_LATEST_VERSION]) == (
-        "1.9.2",
-        "1.9.3",
-    )
-    assert faceplate[ATTR_RELEASE_SUMMARY] is None
+    """Every outdated part is a card with plain versions and a title, like any other."""
+    shown = {
+        entity_id: (
+            hass.states.get(entity_id).state,
+            attributes(hass, entity_id)[ATTR_INSTALLED_VERSION],
+            attributes(hass, entity_id)[ATTR_LATEST_VERSION],
+            attributes(hass, entity_id)[ATTR_TITLE],
+            attributes(hass, entity_id)[ATTR_RELEASE_SUMMARY],
+        )
+        for entity_id in (OUTLET, WEB, FACEPLATE)
+    }
+    assert shown == {
+        OUTLET: (STATE_ON, "2.4.7", "2.5.0", "InvisOutlet firmware", None),
+        WEB: (STATE_ON, "1.2.0", "1.3.0", "InvisOutlet web interface", None),
+        FACEPLATE: (STATE_ON, "1.9.2", "1.9.3", "InvisDeco Pro firmware", None),
+    }
 
 
 async def test_outlet_install_end_to_end(
@@ -137,7 +153,7 @@ async def test_outlet_install_end_to_end(
     # The web partition fills the first half of the bar, the firmware the second.
     assert progress(seen) == [12, 25, 37, 50, 62, 75, 87, 100]
     # In progress from the start until the outlet came back from its reboot.
-    assert seen[0] == Seen(STATE_ON, True, None, "2.4.7 / www 1.2.0", 0)
+    assert seen[0] == Seen(STATE_ON, True, None, "2.4.7", 0)
     done = [i for i, s in enumerate(seen) if not s.in_progress]
     assert done, seen
     assert all(s.in_progress for s in seen[: done[0]])
@@ -149,9 +165,13 @@ async def test_outlet_install_end_to_end(
     assert state.state == STATE_OFF
     assert state.attributes[ATTR_IN_PROGRESS] is False
     assert state.attributes[ATTR_UPDATE_PERCENTAGE] is None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0 / www 1.3.0"
-    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
-    assert state.attributes[ATTR_RELEASE_SUMMARY] is None
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0"
+    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0"
+    # The same install brought the web interface (the outlet ran both phases).
+    web = hass.states.get(WEB)
+    assert web is not None
+    assert (web.state, web.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.3.0")
+    assert web.attributes[ATTR_IN_PROGRESS] is False
     # The device page shows the new firmware.
     device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
     assert device is not None
@@ -174,26 +194,56 @@ async def test_revb_outlet_restarts_first(
     assert simulator.state.boot_count == 2  # the restart on 21, and the one after
     await wait_until(hass, lambda: init_integration.runtime_data.reconnects == 2)
     assert hass.states.get(OUTLET).state == STATE_OFF
-    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0 / www 1.3.0"
+    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0"
 
 
+# (A real outlet updates only what is outdated: protocol.md §11 item 30.)
+@pytest.mark.parametrize("options", [{"partial_outlet_updates": True}])
 async def test_web_only_update(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """Only the web interface is outdated: still an update, and the card says so."""
+    """Only the web interface is outdated: its card offers it; the install ends on the
+    outlet's web result (no reboot) and the card is up to date."""
     simulator.set_available_versions(im="2.4.7")
     await hass.services.async_call(
-        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: WEB}, blocking=True
     )
-    state = hass.states.get(OUTLET)
-    assert state.state == STATE_ON
-    assert state.attributes[ATTR_LATEST_VERSION] == "2.4.7 / www 1.3.0"
-    assert state.attributes[ATTR_RELEASE_SUMMARY] == "Web interface 1.2.0 → 1.3.0"
+    assert hass.states.get(OUTLET).state == STATE_OFF
+    web = hass.states.get(WEB)
+    assert web.state == STATE_ON
+    assert (web.attributes[ATTR_INSTALLED_VERSION], web.attributes[ATTR_LATEST_VERSION]) == (
+        "1.2.0",
+        "1.3.0",
+    )
+    firmware = record(hass, simulator, OUTLET)
+    shown = record(hass, simulator, WEB)
 
-    await install(hass, OUTLET)
-    state = hass.states.get(OUTLET)
-    assert state.state == STATE_OFF
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.3.0"
+    await install(hass, WEB)
+
+    assert (21, [1, 0]) in simulator.requests
+    assert progress(shown) == [25, 50, 75, 100]  # the web phase alone fills the bar
+    web = hass.states.get(WEB)
+    assert web.state == STATE_OFF
+    assert web.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
+    assert web.attributes[ATTR_IN_PROGRESS] is False
+    # The firmware card was never part of it, and the outlet did not restart.
+    assert not any(s.in_progress for s in firmware)
+    assert simulator.state.boot_count == 0
+
+
+async def test_both_outlet_cards_share_one_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """One outlet update installs both parts: both cards show it running, the second
+    card cannot start another (one 21), and both end up to date."""
+    simulator.timings.ota_step_interval = 0.05
+    installing = hass.async_create_background_task(install(hass, OUTLET), "install")
+    await poll_until(lambda: attributes(hass, WEB)[ATTR_IN_PROGRESS] is True)
+    with pytest.raises(HomeAssistantError):
+        await install(hass, WEB)
+    await installing
+    assert [r for r in simulator.requests if r[0] == 21] == [(21, [1, 0])]
+    assert (hass.states.get(OUTLET).state, hass.states.get(WEB).state) == (STATE_OFF, STATE_OFF)
 
 
 async def test_faceplate_install_uses_the_selected_method(
@@ -255,46 +305,77 @@ async def test_check_for_updates_rereads_callback_20(
         "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
     )
     assert list(simulator.requests) == [(20, None)]
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 / www 1.3.0"
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0"
 
 
 async def test_checked_every_few_hours_and_after_reconnects(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """New firmware shows up without anyone asking: on a timer and after a reconnect."""
+    """New firmware shows up without anyone asking: on a timer, and after a reconnect
+    when the last answer is old (a reconnect right after a check does not ask again)."""
+    coordinator = init_integration.runtime_data
     simulator.set_available_versions(im="2.6.0")
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
-    await wait_until(
-        hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 / www 1.3.0"
-    )
+    await wait_until(hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0")
+
     simulator.set_available_versions(pm="1.9.4")
+    simulator.requests.clear()
     await simulator.drop_connections()
-    await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
+    await wait_until(hass, lambda: coordinator.reconnects == 1)
+    assert (20, None) not in simulator.requests
+    assert attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.3"
+
+    with patch("custom_components.intecular.update_check.UPDATE_CHECK_MAX_AGE", timedelta(0)):
+        await simulator.drop_connections()
+        await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
 
 
-async def test_check_for_updates_failure_is_logged(
+async def test_not_checked_while_the_link_is_down(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: SimulatedOutlet,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An outlet that does not answer 20: one warning, and the card keeps what it knew."""
-    init_integration.runtime_data.client.request_timeout = 0.05
+    """The timer finds the outlet unreachable: no check is tried, so none fails."""
+    coordinator = init_integration.runtime_data
+    await simulator.reboot(delay=3600)
+    await wait_until(hass, lambda: not coordinator.client.connected)
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    caplog.clear()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
+    await hass.async_block_till_done()
+    assert not [
+        r
+        for r in caplog.records
+        if r.name.startswith("custom_components.intecular") and "firmware" in r.getMessage()
+    ]
+
+
+async def test_unanswered_check_keeps_what_was_known(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An outlet that stops answering 20: one info line, the card keeps what it knew,
+    and the check is tried again later."""
     simulator.faults.drop_replies = True
     simulator.set_available_versions(im="2.6.0")
-    await hass.services.async_call(
-        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
-    )
-    assert f"Checking {OUTLET} for new firmware failed" in caplog.text
-    assert "did not confirm the command in time" in caplog.text
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
-    # The timer's check fails quietly (debug log) and is tried again at the next interval.
-    caplog.clear()
-    caplog.set_level(logging.DEBUG, "custom_components.intecular")
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
-    await wait_until(hass, lambda: "for firmware failed" in caplog.text)
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 / www 1.3.0"
+    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.05):
+        for _ in range(2):
+            await hass.services.async_call(
+                "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+            )
+    failures = [r for r in caplog.records if "Could not learn which firmware" in r.message]
+    assert [r.levelno for r in failures] == [logging.INFO]
+    assert "no reply to callback 20" in failures[0].message
+    assert hass.states.get(OUTLET).state == STATE_ON
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0"
+
+    # The retry (minutes later) finds the outlet answering again.
     simulator.faults.drop_replies = False
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=20))
+    await wait_until(hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0")
 
 
 async def test_update_started_elsewhere_is_followed(

@@ -34,6 +34,7 @@ from .update_helpers import (
     METHOD,
     OUTLET,
     attributes,
+    first_check,
     install,
     outlet_with_updates,
     poll_until,
@@ -47,6 +48,14 @@ from .update_helpers import (
 def options() -> dict[str, Any]:
     """Extra simulator knobs."""
     return {}
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration loaded, and the outlet's answer to the update check in."""
+    return await first_check(hass, init_integration)
 
 
 @pytest.fixture
@@ -78,7 +87,7 @@ async def test_injected_failure(
     state = hass.states.get(OUTLET)
     assert state.state == STATE_ON  # still outdated
     assert state.attributes[ATTR_IN_PROGRESS] is False
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.2.0"
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7"
     assert simulator.state.boot_count == 0
     results = [p for p in received if isinstance(p, OtaResult)]
     assert results[-1] == OtaResult(OtaTarget(failed_phase), success=False)

@@ -25,10 +25,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.api import Push
 from simulator import SimulatedOutlet
 
-from .common import SERIAL
+from .common import SERIAL, wait_until
 from .conftest import FAST
 
 OUTLET = "update.invisoutlet_e7c4_firmware"
+WEB = "update.invisoutlet_e7c4_web_interface"
 FACEPLATE = "update.invisdeco_pro_e7c4_firmware"
 METHOD = "select.invisdeco_pro_e7c4_firmware_update_method"
 
@@ -81,6 +82,12 @@ def record(hass: HomeAssistant, sim: SimulatedOutlet, entity_id: str) -> list[Se
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, changed)
     return seen
+
+
+async def first_check(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Wait for the update check that runs after load (it never delays loading)."""
+    await wait_until(hass, lambda: entry.runtime_data.data.updates is not None)
+    return entry
 
 
 async def poll_until(condition: Callable[[], bool]) -> None:

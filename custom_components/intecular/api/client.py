@@ -23,8 +23,10 @@ from .protocol import Callback, LightSelector, MqttCommand, OtaMethod, OtaTarget
 class IntecularClient(Connection):
     """Client for one outlet: the connection plus every callback of the API."""
 
-    async def _fetch(self, callback: Callback, args: Any = None) -> Any:
-        frame = await self.request(callback, args)
+    async def _fetch(
+        self, callback: Callback, args: Any = None, timeout: float | None = None
+    ) -> Any:
+        frame = await self.request(callback, args, timeout=timeout)
         if frame is None or frame.callback is None:
             raise IntecularProtocolError(f"the reply to callback {int(callback)} has no data")
         return frame.args
@@ -117,17 +119,25 @@ class IntecularClient(Connection):
             return None
         return self._parse(ColorLight.from_args, args, Callback.COLOR_LIGHT)
 
-    async def get_available_updates(self) -> AvailableUpdates:
-        """20: installed and newest firmware, as the outlet knows them."""
-        return await self._get(Callback.AVAILABLE_UPDATES, AvailableUpdates.from_args)
+    async def get_available_updates(self, timeout: float | None = None) -> AvailableUpdates:
+        """20: installed and newest firmware, as the outlet knows them.
+
+        The outlet asks its maker's server before it answers; ``timeout`` allows for that.
+        """
+        args = await self._fetch(Callback.AVAILABLE_UPDATES, timeout=timeout)
+        return self._parse(AvailableUpdates.from_args, args, Callback.AVAILABLE_UPDATES)
 
     async def perform_update(
-        self, target: OtaTarget, method: OtaMethod = OtaMethod.VIA_OUTLET
+        self,
+        target: OtaTarget,
+        method: OtaMethod = OtaMethod.VIA_OUTLET,
+        timeout: float | None = None,
     ) -> None:
         """21: start a firmware update; progress and results arrive as pushes.
 
-        An outlet on hardware revB restarts at once instead of replying, so for the
-        outlet a dropped socket counts as "accepted".
+        An outlet on hardware revB restarts at once instead of replying, and an outlet
+        busy downloading may never reply: a dropped socket counts as "maybe started"
+        (no error), and a caller that gives up waiting after ``timeout`` should too.
         """
         if target not in (OtaTarget.OUTLET, OtaTarget.FACEPLATE):
             raise ValueError(f"cannot update {target!r}")
@@ -135,7 +145,8 @@ class IntecularClient(Connection):
         await self.request(
             Callback.PERFORM_UPDATE,
             [int(target), 0 if outlet else int(method)],
-            ack_on_disconnect=outlet,
+            timeout=timeout,
+            ack_on_disconnect=True,
         )
 
     async def restart_faceplate(self) -> None:

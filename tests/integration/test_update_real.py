@@ -1,0 +1,258 @@
+"""Firmware over an outlet that behaves as the evidence says a real one does.
+
+protocol.md §11 items 28-30: 20 is slow or never answered (the outlet asks its maker's
+server first), 21 may never be acknowledged while the download runs, and a web-only
+update ends on ``23 [3, 1]`` without a reboot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Generator
+import logging
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
+from homeassistant.components.update import (
+    ATTR_IN_PROGRESS,
+    ATTR_INSTALLED_VERSION,
+    ATTR_LATEST_VERSION,
+)
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.intecular.api import OtaTarget, Push
+from simulator import SimulatedOutlet
+
+from .common import wait_until
+from .update_helpers import (
+    FACEPLATE,
+    OUTLET,
+    WEB,
+    attributes,
+    first_check,
+    install,
+    outlet_with_updates,
+    progress,
+    record,
+)
+
+SWITCH = "switch.invisoutlet_e7c4_outlet_1"
+
+
+@pytest.fixture
+def options() -> dict[str, Any]:
+    """Simulator knobs: a real outlet's partial updates, plus each test's own."""
+    return {}
+
+
+@pytest.fixture
+async def simulator(
+    variant: str, profile: str, options: dict[str, Any]
+) -> AsyncGenerator[SimulatedOutlet]:
+    """An outlet offering newer firmware, updating only the parts that are outdated."""
+    async with outlet_with_updates(
+        variant, profile=profile, **{"partial_outlet_updates": True, **options}
+    ) as sim:
+        yield sim
+
+
+@pytest.fixture(autouse=True)
+def short_grace() -> Generator[None]:
+    """21's grace within a test's patience (2 s really)."""
+    with patch("custom_components.intecular.ota.OTA_ACK_GRACE", 0.2):
+        yield
+
+
+@pytest.fixture
+def short_check_timeout() -> Generator[None]:
+    """The update check gives up within a test's patience (30 s really)."""
+    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.3):
+        yield
+
+
+@pytest.fixture(autouse=True)
+async def homeassistant_services(hass: HomeAssistant) -> None:
+    """The "check for updates" action (homeassistant.update_entity)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+
+
+async def check_now(hass: HomeAssistant, entity_id: str) -> None:
+    """Press "Check for updates" for one card."""
+    await hass.services.async_call(
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+@pytest.mark.parametrize("options", [{"unanswered": frozenset({"20"})}])
+async def test_loads_with_the_update_check_unanswered(
+    hass: HomeAssistant,
+    short_check_timeout: None,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The entry loads; the update cards are unknown (not errors); one info line."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get(SWITCH).state == STATE_OFF
+    await wait_until(hass, lambda: "Could not learn which firmware" in caplog.text)
+    for entity_id in (OUTLET, WEB, FACEPLATE):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.state == STATE_UNKNOWN, entity_id
+    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.4.7"  # from 12
+    lines = [r for r in caplog.records if "Could not learn which firmware" in r.message]
+    assert [r.levelno for r in lines] == [logging.INFO]
+    assert not [
+        r
+        for r in caplog.records
+        if r.name.startswith("custom_components.intecular") and r.levelno >= logging.WARNING
+    ]
+
+
+@pytest.mark.parametrize("options", [{"update_check_delay": 2.0}])
+async def test_late_answer_shows_the_latest_version(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Loaded before the outlet answers 20; the card shows the latest once it does."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get(OUTLET).state == STATE_UNKNOWN
+    await wait_until(hass, lambda: hass.states.get(OUTLET).state == STATE_ON, timeout=10)
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0"
+    assert attributes(hass, WEB)[ATTR_LATEST_VERSION] == "1.3.0"
+
+
+@pytest.mark.parametrize("options", [{"ota_ack": False}])
+async def test_outlet_update_with_21_unacknowledged(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """21 never answered: no error, and the install ends with the new version."""
+    await first_check(hass, init_integration)
+    seen = record(hass, simulator, OUTLET)
+    await install(hass, OUTLET)
+    assert progress(seen)[-1] == 100
+    assert simulator.state.boot_count == 1
+    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
+        state = hass.states.get(entity_id)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+        assert state.attributes[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.parametrize("options", [{"ota_ack": False}])
+async def test_faceplate_update_with_21_unacknowledged(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The same for the faceplate: it ends on the version device info reports."""
+    await first_check(hass, init_integration)
+    await install(hass, FACEPLATE)
+    state = hass.states.get(FACEPLATE)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.9.3")
+
+
+@pytest.mark.parametrize("options", [{"ota_ack": False}])
+async def test_web_only_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Web interface only: ends on its result, without a reboot, with the card up to
+    date; the firmware card is never involved."""
+    await first_check(hass, init_integration)
+    simulator.set_available_versions(im="2.4.7")
+    await check_now(hass, WEB)
+    assert hass.states.get(OUTLET).state == STATE_OFF
+    assert hass.states.get(WEB).state == STATE_ON
+    firmware = record(hass, simulator, OUTLET)
+
+    await install(hass, WEB)
+
+    state = hass.states.get(WEB)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.3.0")
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    assert simulator.state.boot_count == 0
+    assert not any(s.in_progress for s in firmware)
+
+
+async def test_firmware_only_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Firmware only: no web phase; ends after the reboot on the version 12 reports."""
+    await first_check(hass, init_integration)
+    simulator.set_available_versions(www="1.2.0")
+    await check_now(hass, OUTLET)
+    assert hass.states.get(WEB).state == STATE_OFF
+    web = record(hass, simulator, WEB)
+    seen = record(hass, simulator, OUTLET)
+
+    await install(hass, OUTLET)
+
+    assert progress(seen) == [25, 50, 75, 100]  # one phase, the whole bar
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert simulator.state.boot_count == 1
+    assert not any(s.in_progress for s in web)
+    assert hass.states.get(WEB).state == STATE_OFF
+
+
+@pytest.mark.parametrize("options", [{"ota_ack": False}])
+async def test_reconnect_mid_update_without_the_update_check(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The socket drops mid-download and 20 no longer answers: the install still ends
+    with what the outlet really runs (device info after the reboot)."""
+    await first_check(hass, init_integration)
+    coordinator = init_integration.runtime_data
+    simulator.timings.ota_step_interval = 0.05
+    simulator.set_knob("unanswered", ["20"])
+    dropped = False
+
+    @callback
+    def drop_once(push: Push) -> None:
+        nonlocal dropped
+        if not dropped and getattr(push, "target", None) is OtaTarget.OUTLET_WEB:
+            dropped = True
+            hass.async_create_task(simulator.drop_connections())
+
+    init_integration.async_on_unload(coordinator.add_push_listener(drop_once))
+    await install(hass, OUTLET)
+
+    assert dropped
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert not simulator.state.firmware.outlet_outdated
+
+
+@pytest.mark.parametrize("options", [{"ota_ack": False, "ota_fail_at": 50}])
+async def test_genuine_failure_leaves_the_update_offered(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """``23 [x, 0]`` after progress: a translated error; the update is still offered."""
+    await first_check(hass, init_integration)
+    with pytest.raises(HomeAssistantError) as err:
+        await install(hass, OUTLET)
+    assert err.value.translation_key == "update_failed"
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)
+    assert hass.states.get(WEB).state == STATE_ON
+
+
+# (Without a faceplate: the faceplate's optional reads are another part's business.)
+@pytest.mark.parametrize(("profile", "variant"), [("real", "bare")])
+async def test_a_real_outlet_from_load_to_new_firmware(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Everything a real outlet does at once (20 answered 8 s late, 21 never answered,
+    optional reads unanswered, pushes between replies): loaded at once, the cards
+    unknown until 20 answers, then the latest versions; installing ends on them."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get(OUTLET).state == STATE_UNKNOWN
+    await wait_until(hass, lambda: hass.states.get(OUTLET).state == STATE_ON, timeout=20)
+    assert attributes(hass, WEB)[ATTR_LATEST_VERSION] == "1.3.0"
+
+    await install(hass, OUTLET)
+
+    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
+        state = hass.states.get(entity_id)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
