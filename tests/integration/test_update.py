@@ -78,6 +78,7 @@ async def homeassistant_services(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
 
 
+@pytest.mark.usefixtures("enable_all")  # the update method select starts disabled
 @pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
 async def test_update_entities(
     hass: HomeAssistant,
@@ -196,6 +197,7 @@ async def test_web_only_update(
     assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 / www 1.3.0"
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_faceplate_install_uses_the_selected_method(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -230,6 +232,7 @@ async def test_faceplate_install_uses_the_selected_method(
     assert hass.states.get(OUTLET).state == STATE_ON
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_method_is_kept_across_restarts(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
