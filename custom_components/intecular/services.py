@@ -23,7 +23,6 @@ from homeassistant.helpers import (
     entity_registry as er,
     service as service_helper,
 )
-from homeassistant.helpers.entity_platform import DATA_DOMAIN_PLATFORM_ENTITIES
 from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
@@ -232,8 +231,12 @@ def _register_light_action(
     if register is not None:
         register(hass, DOMAIN, name, entity_domain=Platform.LIGHT, func=method, schema=schema)
         return
-    # Releases before that helper: the same registration over the table of this
+    # Releases before that helper (2025.4): the same registration over the table of this
     # integration's light entities that Home Assistant's entity platforms fill.
+    from homeassistant.helpers.entity_platform import (  # noqa: PLC0415
+        DATA_DOMAIN_PLATFORM_ENTITIES,
+    )
+
     entities = hass.data.setdefault(DATA_DOMAIN_PLATFORM_ENTITIES, {}).setdefault(
         (Platform.LIGHT, DOMAIN), {}
     )
