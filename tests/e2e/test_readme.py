@@ -17,7 +17,7 @@ import pytest
 
 from tests.readme_tables import names_for
 
-from .common import call_ws
+from .common import call_ws, control
 
 if TYPE_CHECKING:
     from ha_stack import Running, SimulatedOutlet, Stack
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.e2e
 
+ROOM_CELSIUS = 22.4
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
@@ -75,7 +76,11 @@ def test_readme_screenshots(
     device = next(d for d in devices if ["intecular", outlet.serial] in d["identifiers"])
     faceplate = next(d for d in devices if d["via_device_id"] == device["id"])
     DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+    # A room as the simulator starts it, whatever other tests set before.
+    control(outlet, "sensor", {"key": "temp_celsius", "value": ROOM_CELSIUS})
     for name, shown in (("outlet", device), ("faceplate", faceplate)):
         _device_page(page, running, shown["id"], shown["name"])
+        if shown is faceplate:
+            expect(page.get_by_text(f"{ROOM_CELSIUS} °C").first).to_be_visible()
         taken = screenshot(page, f"readme-{name}-device-page")
         (DOCS_IMAGES / f"{name}-device-page.png").write_bytes(taken.read_bytes())
