@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import Mock, patch
 
 from homeassistant.components.light import DOMAIN as LIGHT_DOMAIN
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    entity_registry as er,
+    service as service_helper,
+)
 from homeassistant.helpers.selector import validate_selector
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
@@ -16,6 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.const import DOMAIN
+from custom_components.intecular.services import async_setup_services
 from simulator import SimulatedOutlet
 
 from .lighting import AURA_LIGHT, INDICATOR, action, array, commands
@@ -118,3 +124,23 @@ def test_colour_fields_have_editor_selectors() -> None:
             assert field["required"] is True
             validate_selector(field["selector"])
         assert rgb["fields"]["color"]["selector"] == {"color_rgb": None}
+
+
+async def test_light_actions_use_the_platform_entity_helper_where_it_exists(
+    hass: HomeAssistant,
+) -> None:
+    """Newer releases register them with service.async_register_platform_entity_service."""
+    register = Mock()
+    with patch.object(
+        service_helper, "async_register_platform_entity_service", register, create=True
+    ):
+        async_setup_services(hass)
+    assert {c.args[2]: c.kwargs["func"] for c in register.call_args_list} == {
+        "set_effect": "async_set_effect",
+        "set_led_colors": "async_set_led_colors",
+    }
+    for call in register.call_args_list:
+        assert call.args[:2] == (hass, DOMAIN)
+        assert call.kwargs["entity_domain"] == LIGHT_DOMAIN
+        assert cv.is_entity_service_schema(call.kwargs["schema"])
+    assert not hass.services.has_service(DOMAIN, "set_effect")  # not registered twice
