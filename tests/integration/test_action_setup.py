@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import (
     config_validation as cv,
+    device_registry as dr,
     entity_registry as er,
     service as service_helper,
 )
@@ -24,7 +25,7 @@ from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.services import async_setup_services
 from simulator import SimulatedOutlet
 
-from .lighting import AURA_LIGHT, INDICATOR, action, array, commands
+from .lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, action, array, commands
 
 ACTIONS = {
     "calibrate_occupancy",
@@ -144,3 +145,26 @@ async def test_light_actions_use_the_platform_entity_helper_where_it_exists(
         assert call.kwargs["entity_domain"] == LIGHT_DOMAIN
         assert cv.is_entity_service_schema(call.kwargs["schema"])
     assert not hass.services.has_service(DOMAIN, "set_effect")  # not registered twice
+
+
+@pytest.mark.parametrize("service", ["set_effect", "set_led_colors"])
+async def test_light_action_on_a_pro_faceplate_by_device(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    device_registry: dr.DeviceRegistry,
+    service: str,
+) -> None:
+    """Targeting the Pro's faceplate reaches its white nightlight, which refuses."""
+    faceplate = device_registry.async_get_device(
+        identifiers={(DOMAIN, f"{simulator.serial}_faceplate")}
+    )
+    assert faceplate is not None
+    data = {"effect": "rainbow"} if service == "set_effect" else {"rgb_colors": [[1, 2, 3]] * 9}
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, service, {"device_id": faceplate.id, **data}, blocking=True
+        )
+    assert err.value.translation_key == "not_a_color_light"
+    assert err.value.translation_placeholders == {"entity": PRO_LIGHT}
+    assert not commands(simulator)
