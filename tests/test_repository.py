@@ -42,9 +42,17 @@ def test_manifest_follows_the_custom_integration_schema() -> None:
     assert manifest["requirements"] == [], "the client ships inside the integration"
 
 
+# The keys HACS documents for hacs.json (render_readme is no longer among them).
+HACS_KEYS = {
+    "name", "content_in_root", "zip_release", "filename", "hide_default_branch", "country",
+    "homeassistant", "hacs", "persistent_directory",
+}  # fmt: skip
+
+
 def test_hacs_metadata() -> None:
     hacs = _json(ROOT / "hacs.json")
     assert hacs["name"]
+    assert set(hacs) <= HACS_KEYS
     assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion("2025.4.4")
 
 

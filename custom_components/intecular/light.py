@@ -14,7 +14,6 @@ from homeassistant.components.light import (
 from homeassistant.components.light.const import ColorMode as LightColorMode
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_platform
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from . import light_actions as actions
@@ -68,7 +67,7 @@ async def async_setup_entry(
     entry: IntecularConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the faceplate's lights once it reports them; register the light actions."""
+    """Add the faceplate's lights once it reports them (their actions: services.py)."""
     coordinator = entry.runtime_data
 
     def create(description: IntecularLightDescription) -> IntecularEntity:
@@ -84,13 +83,6 @@ async def async_setup_entry(
         descriptions=LIGHTS,
         exists=lambda description, state: description.exists_fn(state),
         create=create,
-    )
-    platform = entity_platform.async_get_current_platform()
-    platform.async_register_entity_service(
-        actions.SERVICE_SET_EFFECT, actions.SET_EFFECT_SCHEMA, "async_set_effect"
-    )
-    platform.async_register_entity_service(
-        actions.SERVICE_SET_LED_COLORS, actions.SET_LED_COLORS_SCHEMA, "async_set_led_colors"
     )
 
 

@@ -104,7 +104,27 @@ def _numbers(color: Any, count: int) -> list[float]:
     return [float(v) for v in color]
 
 
+# The action editor's colour lists (services.yaml: an object selector per colour) give
+# {"color": [r, g, b]} and {"hue": h, "saturation": s}; YAML gives the plain lists.
+UI_RGB_FIELD: Final = "color"
+UI_HUE_FIELD: Final = "hue"
+UI_SATURATION_FIELD: Final = "saturation"
+
+
+def _rgb_list(color: Any) -> Any:
+    if isinstance(color, dict) and set(color) == {UI_RGB_FIELD}:
+        return color[UI_RGB_FIELD]
+    return color
+
+
+def _hs_list(color: Any) -> Any:
+    if isinstance(color, dict) and set(color) == {UI_HUE_FIELD, UI_SATURATION_FIELD}:
+        return [color[UI_HUE_FIELD], color[UI_SATURATION_FIELD]]
+    return color
+
+
 def _from_rgb(color: Any) -> Hs:
+    color = _rgb_list(color)
     red, green, blue = _numbers(color, 3)
     if not all(0 <= v <= 255 for v in (red, green, blue)):
         raise invalid("invalid_color", color=color)
@@ -115,6 +135,7 @@ def _from_rgb(color: Any) -> Hs:
 
 
 def _from_hs(color: Any) -> Hs:
+    color = _hs_list(color)
     hue, saturation = _numbers(color, 2)
     if not (0 <= hue <= 360 and 0 <= saturation <= 100):
         raise invalid("invalid_color", color=color)

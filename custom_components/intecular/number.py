@@ -6,8 +6,13 @@ from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from homeassistant.components.number import NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import EntityCategory, Platform
+from homeassistant.components.number import (
+    NumberDeviceClass,
+    NumberEntity,
+    NumberEntityDescription,
+    NumberMode,
+)
+from homeassistant.const import EntityCategory, Platform, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -49,11 +54,15 @@ def _setting(setting: NumberSetting) -> IntecularNumberDescription:
         check_pair(setting, state, round(value))
         await write_pref(client, path, round(value))
 
+    # Brightness ranges and away-simulation timings are set once, if ever: disabled
+    # until a user enables them.
     return IntecularNumberDescription(
         key=setting.key,
         translation_key=setting.name_key,
         translation_placeholders=setting.placeholders,
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        device_class=NumberDeviceClass.DURATION if setting.unit == UnitOfTime.MINUTES else None,
         native_min_value=setting.minimum,
         native_max_value=setting.maximum,
         native_step=1,

@@ -25,6 +25,8 @@ FACEPLATE_UPDATE_METHOD = SelectEntityDescription(
     key="faceplate_update_method",
     translation_key="faceplate_update_method",
     entity_category=EntityCategory.CONFIG,
+    # Needed only when an update over the faceplate's own Wi-Fi fails.
+    entity_registry_enabled_default=False,
     options=list(FACEPLATE_METHODS),
 )
 

@@ -83,18 +83,26 @@ def _measurement(
     accuracy: str | None = None,
     field: str | None = None,
     diagnostic: bool = False,
+    enabled: bool = True,
+    statistics: bool = True,
     **kwargs: Any,
 ) -> IntecularSensorDescription:
-    """A numeric reading with long-term statistics."""
+    """A numeric reading; long-term statistics only for what is worth a graph.
+
+    Diagnostic readings and those with ``enabled=False`` start disabled: a user looks
+    at and automates on the room's climate, air and light, not at the sensors' raw
+    values. Readings pushed every few seconds that nobody graphs (``statistics=False``)
+    get no state class, so the recorder keeps no long-term statistics of them.
+    """
     return IntecularSensorDescription(
         key=key,
         translation_key=key,
         field=field or key,
         valid=valid,
         accuracy=accuracy,
-        state_class=SensorStateClass.MEASUREMENT,
+        state_class=SensorStateClass.MEASUREMENT if statistics else None,
         entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
-        entity_registry_enabled_default=not diagnostic,
+        entity_registry_enabled_default=enabled and not diagnostic,
         **kwargs,
     )
 
@@ -108,6 +116,7 @@ def _accuracy_sensor(key: str, *, valid: str) -> IntecularSensorDescription:
         device_class=SensorDeviceClass.ENUM,
         options=list(ACCURACY_STATES),
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda readings: _accuracy(getattr(readings, key)),
     )
 
@@ -159,6 +168,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "co2_peak",
+        enabled=False,
         valid="air_quality_valid",
         accuracy="co2_accuracy",
         device_class=SensorDeviceClass.CO2,
@@ -175,6 +185,9 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "distance",
+        # Changes with every step of the person the radar sees: no statistics.
+        enabled=False,
+        statistics=False,
         valid="occupancy_valid",
         device_class=SensorDeviceClass.DISTANCE,
         # The unit is undocumented; millimetres, as the only other client assumes.
@@ -185,6 +198,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "gas_resistance",
+        statistics=False,
         valid="air_quality_valid",
         native_unit_of_measurement=OHM,
         suggested_display_precision=0,
@@ -192,6 +206,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "bme680_temperature",
+        statistics=False,
         valid="air_quality_valid",
         device_class=SensorDeviceClass.TEMPERATURE,
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
@@ -200,6 +215,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "bme680_humidity",
+        statistics=False,
         valid="air_quality_valid",
         device_class=SensorDeviceClass.HUMIDITY,
         native_unit_of_measurement=PERCENTAGE,
@@ -208,12 +224,14 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     ),
     _measurement(
         "movement_energy",
+        statistics=False,
         valid="occupancy_valid",
         suggested_display_precision=0,
         diagnostic=True,
     ),
     _measurement(
         "stationary_energy",
+        statistics=False,
         valid="occupancy_valid",
         suggested_display_precision=0,
         diagnostic=True,
@@ -230,6 +248,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=list(CALIBRATION_STATES),
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda readings: "calibrating" if readings.occupancy_calibrating else "idle",
     ),
 )

@@ -1,27 +1,37 @@
-"""Actions: calibrating the faceplate's sensors and the outlet's MQTT discovery.
+"""Actions: the faceplate's calibrations, the outlet's MQTT discovery, the Aura lights.
 
-Each action targets one outlet by a device of this integration (the outlet or its
-faceplate; ``device_id``). Input a user can correct raises a translated
-``ServiceValidationError``; a device that refuses raises a translated
-``HomeAssistantError``.
+All six are registered when the integration loads (``async_setup``), so automations
+that use them are valid while no outlet is loaded. The calibration and MQTT actions
+target one outlet by a device of this integration (the outlet or its faceplate;
+``device_id``); the light actions target Aura colour lights (light_actions.py). Input
+a user can correct raises a translated ``ServiceValidationError``; a device that
+refuses raises a translated ``HomeAssistantError``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+    service as service_helper,
+)
+from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
+from . import light_actions
 from .api import IntecularClient, IntecularCommandRefusedError
 from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry
+from .light import LIGHTS
 from .mqtt import async_set_discovery, mqtt_enabled
 from .state import FaceplateKind
 
@@ -162,6 +172,79 @@ def _discovery(publish: bool) -> Handler:
     return handle
 
 
+# The description keys of the Aura's colour lights: the light actions' only targets.
+# The unique id of an entity is "<outlet serial>_<key>".
+COLOR_LIGHT_KEYS: Final = frozenset(d.key for d in LIGHTS if d.selector is not None)
+
+LIGHT_ACTIONS: Final[dict[str, tuple[VolDictType, str]]] = {
+    light_actions.SERVICE_SET_EFFECT: (light_actions.SET_EFFECT_SCHEMA, "async_set_effect"),
+    light_actions.SERVICE_SET_LED_COLORS: (
+        light_actions.SET_LED_COLORS_SCHEMA,
+        "async_set_led_colors",
+    ),
+}
+
+
+def _is_color_light(entry: er.RegistryEntry) -> bool:
+    return (
+        entry.platform == DOMAIN
+        and entry.domain == Platform.LIGHT
+        and any(entry.unique_id.endswith(f"_{key}") for key in COLOR_LIGHT_KEYS)
+    )
+
+
+def _color_lights_only(hass: HomeAssistant) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Refuse a light named in the call that is not an Aura colour light of a loaded outlet.
+
+    Lights reached through a device, area or label are filtered by Home Assistant
+    itself; a light named by its id would otherwise be skipped with a log line only.
+    """
+
+    def check(data: dict[str, Any]) -> dict[str, Any]:
+        named = data.get(ATTR_ENTITY_ID)
+        if not isinstance(named, list):  # "all", "none" or no entity named
+            return data
+        registry = er.async_get(hass)
+        for entity_id in named:
+            entry = registry.async_get(entity_id)
+            if entry is None or not _is_color_light(entry):
+                raise light_actions.invalid("not_a_color_light", entity=entity_id)
+            outlet = (
+                hass.config_entries.async_get_entry(entry.config_entry_id)
+                if entry.config_entry_id
+                else None
+            )
+            if outlet is not None and outlet.state is not ConfigEntryState.LOADED:
+                raise _invalid("outlet_not_loaded", name=outlet.title)
+        return data
+
+    return check
+
+
+@callback
+def _register_light_action(
+    hass: HomeAssistant, name: str, fields: VolDictType, method: str
+) -> None:
+    """An entity action on this integration's lights, before any outlet is loaded."""
+    schema = vol.All(cv.make_entity_service_schema(fields), _color_lights_only(hass))
+    register = getattr(service_helper, "async_register_platform_entity_service", None)
+    if register is not None:
+        register(hass, DOMAIN, name, entity_domain=Platform.LIGHT, func=method, schema=schema)
+        return
+    # Releases before that helper (2025.4): the same registration over the table of this
+    # integration's light entities that Home Assistant's entity platforms fill.
+    from homeassistant.helpers.entity_platform import (  # noqa: PLC0415
+        DATA_DOMAIN_PLATFORM_ENTITIES,
+    )
+
+    entities = hass.data.setdefault(DATA_DOMAIN_PLATFORM_ENTITIES, {}).setdefault(
+        (Platform.LIGHT, DOMAIN), {}
+    )
+    service_helper.async_register_entity_service(
+        hass, DOMAIN, name, entities=entities, func=method, job_type=None, schema=schema
+    )
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, for every outlet)."""
@@ -173,3 +256,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
     }
     for name, handler in handlers.items():
         hass.services.async_register(DOMAIN, name, handler, schema=SCHEMAS[name])
+    for name, (fields, method) in LIGHT_ACTIONS.items():
+        _register_light_action(hass, name, fields, method)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.switch import (
     SwitchDeviceClass,
@@ -54,6 +54,21 @@ def _outlet(number: int) -> IntecularSwitchDescription:
     )
 
 
+# Settings a user sets once, if ever: there, but disabled until enabled on purpose.
+# What stays enabled is what a user switches or automates (touch control as a child
+# lock, the indicators at night, the nightlight's modes, away simulation and its alert).
+DISABLED_BY_DEFAULT: Final = frozenset(
+    {
+        "magic_touch",
+        "air_quality_color",
+        "nightlight_override",
+        "away_simulation_outlet_1",
+        "away_simulation_outlet_2",
+        "away_simulation_nightlight",
+    }
+)
+
+
 def _setting(setting: Setting) -> IntecularSwitchDescription:
     """An on/off accessory setting (settings.py)."""
     path = setting.path
@@ -62,6 +77,7 @@ def _setting(setting: Setting) -> IntecularSwitchDescription:
         translation_key=setting.name_key,
         translation_placeholders=setting.placeholders,
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=setting.key not in DISABLED_BY_DEFAULT,
         is_on_fn=lambda state: None if (value := pref(state, path)) is None else value != 0,
         set_fn=lambda client, _, on: write_pref(client, path, int(on)),
         apply_fn=lambda state, on: apply_pref(state, path, int(on)),

@@ -88,6 +88,8 @@ class IntecularNameText(IntecularEntity, TextEntity):
 
     entity_description: IntecularNameDescription
     _attr_entity_category = EntityCategory.CONFIG
+    # Renamed once, usually in the vendor app: disabled until a user enables it.
+    _attr_entity_registry_enabled_default = False
     _attr_native_min = 1
     _attr_native_max = NAME_MAX_LENGTH
 

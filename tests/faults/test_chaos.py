@@ -136,6 +136,7 @@ async def _device(sim: SimulatedOutlet, rng: random.Random, stop: asyncio.Event)
         await asyncio.sleep(rng.uniform(0, 0.01))
 
 
+@pytest.mark.usefixtures("enable_all")  # commands go to settings disabled by default too
 async def test_drops_while_commands_and_pushes_flow(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

@@ -55,6 +55,7 @@ async def test_binary_sensors(
     assert ids == expected[variant]
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_occupancy_follows_the_radar(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -73,6 +74,7 @@ async def test_occupancy_follows_the_radar(
         await wait_for_state(hass, OCCUPANCY, STATE_ON)
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_calibration_never_shows_presence(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

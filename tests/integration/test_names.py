@@ -25,6 +25,7 @@ def _friendly(hass: HomeAssistant, entity_id: str) -> str | None:
     return None if state is None else state.attributes.get(ATTR_FRIENDLY_NAME)
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_app_rename_reaches_home_assistant(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

@@ -79,21 +79,34 @@ async def test_sensors(
         assert ids == ["sensor.invisdeco_aura_e7c4_illuminance"]
 
 
-async def test_development_readings_are_disabled_by_default(
+async def test_only_the_room_readings_are_enabled_by_default(
     hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Raw and development readings exist for those who want them, disabled at first."""
+    """Climate, air and light are enabled; raw, accuracy and radar details wait.
+
+    Readings pushed every few seconds that nobody graphs keep no long-term statistics.
+    """
     entries = registered(entity_registry, init_integration, Platform.SENSOR, KEYS)
-    disabled = {e.entity_id.removeprefix(f"{PRO}_") for e in entries if e.disabled_by}
-    assert disabled == {
-        "gas_resistance",
-        "air_quality_sensor_temperature",
-        "air_quality_sensor_humidity",
-        "movement_energy",
-        "stationary_energy",
+    short = {e.entity_id.removeprefix(f"{PRO}_"): e for e in entries}
+    enabled = {key for key, e in short.items() if not e.disabled_by}
+    assert enabled == {
+        "temperature",
+        "humidity",
+        "pressure",
+        "air_quality_index",
+        "equivalent_co2",
+        "breath_voc",
+        "illuminance",
     }
+    assert all(
+        short[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION
+        for key in short.keys() - enabled
+    )
+    with_statistics = {key for key, e in short.items() if (e.capabilities or {}).get("state_class")}
+    assert with_statistics == enabled | {"peak_co2"}
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_readings_in_their_units(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -129,6 +142,7 @@ async def test_invalid_reading_is_unavailable(
     await wait_for_state(hass, TEMPERATURE, "22.4")
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_accuracy_zero_is_unknown(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -232,7 +246,7 @@ async def test_readings_kept_across_a_restart_while_the_faceplate_is_offline(
         for e in registered(entity_registry, init_integration, Platform.SENSOR, KEYS)
         if not e.disabled_by
     ]
-    assert len(before) == 14
+    assert len(before) == 7  # the room's readings (enabled by default)
     await simulator.set_faceplate_online(False)
     await wait_for_state(hass, TEMPERATURE, STATE_UNAVAILABLE)
     assert await hass.config_entries.async_reload(init_integration.entry_id)
@@ -243,6 +257,7 @@ async def test_readings_kept_across_a_restart_while_the_faceplate_is_offline(
     await wait_for_state(hass, TEMPERATURE, "22.4")
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_calibration_state(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

@@ -10,7 +10,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import validate_selector
-from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -42,18 +41,6 @@ def faceplate_device(hass: HomeAssistant, simulator: SimulatedOutlet) -> str:
 async def call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
     """Run one of the integration's actions."""
     await hass.services.async_call(DOMAIN, service, data, blocking=True)
-
-
-async def test_actions_exist_without_outlets(hass: HomeAssistant) -> None:
-    """The actions are registered when the integration loads, not per outlet."""
-    assert await async_setup_component(hass, DOMAIN, {})
-    for service in (
-        "calibrate_occupancy",
-        "calibrate_temperature_humidity",
-        "send_mqtt_discovery",
-        "clear_mqtt_discovery",
-    ):
-        assert hass.services.has_service(DOMAIN, service)
 
 
 # --- occupancy calibration (26) --------------------------------------------------------

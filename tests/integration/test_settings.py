@@ -115,6 +115,7 @@ async def test_settings_entities(
 
 
 @pytest.mark.parametrize("setting", SWITCH_SETTINGS, ids=lambda s: s.key)
+@pytest.mark.usefixtures("enable_all")
 async def test_switch_setting(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -153,6 +154,7 @@ async def test_switch_follows_the_outlet(
 
 
 @pytest.mark.parametrize("setting", NUMBER_SETTINGS, ids=lambda s: s.key)
+@pytest.mark.usefixtures("enable_all")
 async def test_number_setting(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -197,6 +199,7 @@ async def test_number_setting(
     ],
     ids=lambda case: case[0],
 )
+@pytest.mark.usefixtures("enable_all")
 async def test_minimum_never_above_maximum(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -222,6 +225,7 @@ async def test_minimum_never_above_maximum(
     assert hass.states.get(number).state == before
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_unconfirmed_write_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

@@ -60,6 +60,7 @@ async def test_name_entities(
     assert ids == [*nightlight.get(variant, []), OUTLET_1_NAME, OUTLET_2_NAME]
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_rename_from_home_assistant(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -96,6 +97,7 @@ async def test_rename_from_home_assistant(
     assert entity_registry.async_get(OUTLET_1).entity_id == OUTLET_1, "ids never change"
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_too_long_a_name_is_refused(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -106,6 +108,7 @@ async def test_too_long_a_name_is_refused(
     assert simulator.state.names[2] == "Outlet 2"
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_refused_rename_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

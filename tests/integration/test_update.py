@@ -92,6 +92,7 @@ async def homeassistant_services(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
 
 
+@pytest.mark.usefixtures("enable_all")  # the update method select starts disabled
 @pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
 async def test_update_entities(
     hass: HomeAssistant,
@@ -246,6 +247,7 @@ async def test_both_outlet_cards_share_one_update(
     assert (hass.states.get(OUTLET).state, hass.states.get(WEB).state) == (STATE_OFF, STATE_OFF)
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_faceplate_install_uses_the_selected_method(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -280,6 +282,7 @@ async def test_faceplate_install_uses_the_selected_method(
     assert hass.states.get(OUTLET).state == STATE_ON
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_method_is_kept_across_restarts(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

@@ -233,6 +233,7 @@ async def test_outlet_says_the_update_will_not_continue(
 
 
 @pytest.mark.parametrize("options", [{"faceplate_wifi_ota_fails": True}])
+@pytest.mark.usefixtures("enable_all")
 async def test_faceplate_wifi_failure_advises_the_outlet_method(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
