@@ -31,6 +31,9 @@ AURA_LIGHT = "light.invisdeco_aura_e7c4_nightlight"
 INDICATOR_BRIGHTNESS = "number.invisdeco_pro_e7c4_indicator_brightness"
 AWAY = "number.invisoutlet_e7c4_away_simulation"
 
+# The name texts and the number settings are disabled by default: these tests need them.
+pytestmark = pytest.mark.usefixtures("enable_all")
+
 
 def _state(hass: HomeAssistant, entity_id: str) -> Any:
     state = hass.states.get(entity_id)
