@@ -24,7 +24,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.translation import async_get_cached_translations
 
 from .api import OtaMethod
 from .const import DOMAIN, LOGGER
@@ -180,15 +179,10 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
         installed, latest = self._versions()
         if self._module is not Module.OUTLET or latest is None:
             return None
-        texts = async_get_cached_translations(
-            self.hass, self.hass.config.language, "entity", DOMAIN
-        )
-        prefix = f"component.{DOMAIN}.entity.update.outlet_firmware.state_attributes"
+        # Plain text: Home Assistant allows no placeholders in translated attribute states.
         lines = [
-            texts.get(f"{prefix}.release_summary.state.{part}", "{installed} → {latest}").format(
-                installed=old or "?", latest=new
-            )
-            for part, new, old in zip(("firmware", "web"), latest, installed, strict=True)
+            f"{part} {old or '?'} → {new}"
+            for part, new, old in zip(("Firmware", "Web interface"), latest, installed, strict=True)
             if new is not None and new != old
         ]
         return "\n".join(lines) or None
