@@ -58,6 +58,7 @@ def test_integration_card_and_update_entity_show_our_icon(
     src = str(icon.get_attribute("src"))
     assert re.search(r"/(dark_)?icon(@2x)?\.png", src), src
     assert _served(page, src).endswith(".png")
+    page.wait_for_load_state("networkidle")  # the rest of the page, for the screenshot
     screenshot(page, "integrations-page")
 
     # The update entity's picture: Home Assistant's own brands address, our icon.
