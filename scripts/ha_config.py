@@ -8,6 +8,7 @@ kept: a re-run reuses the user, its token and the outlets already added.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
@@ -17,7 +18,22 @@ import subprocess
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-HASS = ROOT / ".venv-ha" / "bin" / "hass"
+# Which Home Assistant runs: the current release (scripts/setup-current's environment,
+# entered through scripts/current) unless INTECULAR_HA=minimum picks .venv-ha (2025.4.4).
+MINIMUM_HASS = ROOT / ".venv-ha" / "bin" / "hass"
+CURRENT_HASS = [str(ROOT / "scripts" / "current"), "ha", "hass"]
+
+
+def is_minimum() -> bool:
+    """This run uses 2025.4.4 (.venv-ha), not the current release."""
+    return os.environ.get("INTECULAR_HA", "current") == "minimum"
+
+
+def hass_command() -> list[str]:
+    """The command that starts the Home Assistant of this run."""
+    return [str(MINIMUM_HASS)] if is_minimum() else list(CURRENT_HASS)
+
+
 USERNAME = "dev"
 
 CONFIGURATION_YAML = """\
@@ -63,6 +79,30 @@ ONBOARDING = {
 }
 
 
+def _http_store(port: int) -> dict[str, Any]:
+    """The web server's settings as Home Assistant 2026.11 stores them (.storage/http).
+
+    From 2026 on it reads them from there, not from configuration.yaml: YAML is imported
+    once as a *pending* change that reverts to the stored (default: every address, port
+    8123) settings unless confirmed in the UI within 5 minutes, and is ignored after.
+    So the current release gets them here, confirmed, with this run's port.
+    """
+    stable = {
+        "server_host": ["127.0.0.1"],
+        "server_port": port,
+        "cors_allowed_origins": ["https://cast.home-assistant.io"],
+        "login_attempts_threshold": -1,
+        "ip_ban_enabled": True,
+        "ssl_profile": "intermediate_v6",
+        "use_x_frame_options": True,
+        "created_at": datetime.now(UTC).isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    data = {"stable": stable, "pending": None, "yaml_migration_done": True}
+    return {"version": 3, "minor_version": 1, "key": "http", "data": data}
+
+
 def prepare_config(config_dir: Path, port: int) -> str:
     """Create what is missing in ``config_dir``; the password of the local user."""
     (config_dir / ".storage").mkdir(parents=True, exist_ok=True)
@@ -70,9 +110,17 @@ def prepare_config(config_dir: Path, port: int) -> str:
     yaml = config_dir / "configuration.yaml"
     if not yaml.exists():
         yaml.write_text(CONFIGURATION_YAML.format(port=port), encoding="utf-8")
-    else:  # kept as the user left it, except for the port of this run
-        text = yaml.read_text(encoding="utf-8")
-        yaml.write_text(re.sub(r"(?m)^(  server_port:) *\d+", rf"\g<1> {port}", text), "utf-8")
+    # kept as the user left it, except for the web server's settings of this run
+    text = yaml.read_text(encoding="utf-8")
+    if is_minimum():
+        if not re.search(r"(?m)^http:", text):  # a folder the current release used
+            text += f"http:\n  server_host: 127.0.0.1\n  server_port: {port}\n"
+        text = re.sub(r"(?m)^(  server_port:) *\d+", rf"\g<1> {port}", text)
+    else:
+        text = re.sub(r"(?m)^http:\n(?:  .*\n)*", "", text)
+        store = config_dir / ".storage" / "http"
+        store.write_text(json.dumps(_http_store(port), indent=2), encoding="utf-8")
+    yaml.write_text(text, encoding="utf-8")
     link = config_dir / "custom_components" / "intecular"
     target = Path(os.path.relpath(ROOT / "custom_components" / "intecular", link.parent))
     if link.is_symlink() and Path(os.readlink(link)) != target:
@@ -92,8 +140,10 @@ def _ensure_user(config_dir: Path) -> str:
     if login.exists():
         return str(json.loads(login.read_text(encoding="utf-8"))["password"])
     password = secrets.token_urlsafe(9)
+    while password.startswith("-"):  # the auth script would take it for an option
+        password = secrets.token_urlsafe(9)
     subprocess.run(
-        [str(HASS), "--script", "auth", "-c", str(config_dir), "add", USERNAME, password],
+        [*hass_command(), "--script", "auth", "-c", str(config_dir), "add", USERNAME, password],
         check=True,
         stdout=subprocess.DEVNULL,
     )

@@ -4,7 +4,9 @@
 
 * prepares the config folder (``ha_config.py``);
 * starts the simulator (``python -m simulator``, one process per variant) on 127.0.0.1;
-* starts Home Assistant from ``.venv-ha`` with ``--skip-pip`` (it installs nothing);
+* starts Home Assistant with ``--skip-pip`` (it installs nothing): the current release
+  in its own environment (``scripts/current ha hass``), or with ``INTECULAR_HA=minimum``
+  2025.4.4 from ``.venv-ha``;
 * logs in like the frontend does and adds every simulated outlet through the
   integration's own config flow (REST), then waits until each one is loaded.
 
@@ -33,7 +35,7 @@ import time
 from typing import IO, Any
 
 from ha_bootstrap import BootstrapError, HomeAssistantSession, wait_until_up
-from ha_config import HASS, ROOT, USERNAME, prepare_config, stored_entries
+from ha_config import MINIMUM_HASS, ROOT, USERNAME, hass_command, prepare_config, stored_entries
 
 VARIANT_SEEDS = {"pro": 100, "aura": 200, "bare": 300}  # stable serials across runs
 # Each variant has its own block of ports (pro 8081-8090, aura 8091-8100, bare 8101-8110
@@ -265,7 +267,7 @@ class Stack:
         if _port_in_use(self.ha_port):
             raise StackError(f"port {self.ha_port} is taken: stop what uses it first")
         self._hass = subprocess.Popen(
-            [str(HASS), "-c", str(self.config_dir), "--skip-pip", "--log-no-color"],
+            [*hass_command(), "-c", str(self.config_dir), "--skip-pip", "--log-no-color"],
             cwd=self.config_dir,
             stdin=subprocess.DEVNULL,
             stdout=self._log("hass-console.log"),
@@ -289,8 +291,8 @@ class Stack:
     # -- the whole thing -----------------------------------------------------------
     def start(self) -> Running:
         """Bring everything up; stop what was started if anything fails."""
-        if not HASS.exists():
-            raise StackError(f"{HASS} is missing: run scripts/develop (it creates .venv-ha)")
+        if hass_command() == [str(MINIMUM_HASS)] and not MINIMUM_HASS.exists():
+            raise StackError(f"{MINIMUM_HASS} is missing: run scripts/setup-ha")
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self._check_leftovers()
         if self.fresh:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import logging
 from pathlib import Path
 
 from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
@@ -35,6 +37,40 @@ def snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
         test_location=PyTestLocation(request.node),
         session=request.config._syrupy,  # as syrupy's own fixture does
     )
+
+
+class _DeprecationRecorder(logging.Handler):
+    """Keeps what Home Assistant logs about this integration using deprecated API."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if "intecular" in text and (
+            "will stop working" in text or "deprecated constant" in text.lower()
+        ):
+            self.lines.append(text)
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use() -> Iterator[None]:
+    """Fail a test during which Home Assistant reports that the integration uses API that
+    "will stop working" in a later release, or a deprecated constant.
+
+    Defined before the other autouse fixtures, so it is set up before Home Assistant and
+    torn down after it: unloading the integration is checked too.
+    """
+    recorder = _DeprecationRecorder()
+    root = logging.getLogger()
+    root.addHandler(recorder)
+    try:
+        yield
+    finally:
+        root.removeHandler(recorder)
+    if recorder.lines:
+        pytest.fail("deprecated use reported:\n" + "\n".join(recorder.lines), pytrace=False)
 
 
 @pytest.fixture(autouse=True)

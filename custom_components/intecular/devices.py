@@ -9,6 +9,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .api import FaceplateInfo, ModuleInfo, OutletInfo
+from .compat import get_device, via_parent
 from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, FACEPLATE_MODEL, MANUFACTURER, OUTLET_MODEL
 from .state import FaceplateKind
 
@@ -52,7 +53,7 @@ def faceplate_model(faceplate: FaceplateInfo) -> str:
 def faceplate_device_info(
     outlet_serial: str, faceplate: FaceplateInfo | None, kind: FaceplateKind | None
 ) -> DeviceInfo:
-    """The faceplate as a device, attached to the outlet.
+    """The faceplate as a device (``async_register_devices`` attaches it to the outlet).
 
     Its identifier belongs to the outlet's faceplate slot, not to one faceplate: a
     swapped faceplate keeps the device (and the user's entities, areas and names),
@@ -65,7 +66,6 @@ def faceplate_device_info(
         manufacturer=MANUFACTURER,
         model=model,
         name=f"{model} {outlet_serial[-4:]}",
-        via_device=(DOMAIN, outlet_serial),
     )
     if faceplate is not None:
         info["serial_number"] = faceplate.serial
@@ -85,7 +85,7 @@ def faceplate_identifier(outlet_serial: str) -> str:
 def async_register_devices(hass: HomeAssistant, entry: ConfigEntry, info: OutletInfo) -> None:
     """Create the outlet's device, and its faceplate's when it has or had one."""
     registry = dr.async_get(hass)
-    registry.async_get_or_create(
+    outlet = registry.async_get_or_create(
         config_entry_id=entry.entry_id, **outlet_device_info(entry, info.outlet)
     )
     kind = FaceplateKind.fitted(info) or entry.data.get(CONF_FACEPLATE)
@@ -93,6 +93,7 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry, info: Outlet
         registry.async_get_or_create(
             config_entry_id=entry.entry_id,
             **faceplate_device_info(info.outlet.serial, info.faceplate, FaceplateKind(kind)),
+            **via_parent(outlet, (DOMAIN, info.outlet.serial)),
         )
 
 
@@ -104,7 +105,7 @@ def async_sync_devices(
     registry = dr.async_get(hass)
     serial = new.outlet.serial
     if (old.outlet.fw_rev, old.outlet.hw_rev) != (new.outlet.fw_rev, new.outlet.hw_rev) and (
-        device := registry.async_get_device(identifiers={(DOMAIN, serial)})
+        device := get_device(registry, (DOMAIN, serial), entry.entry_id)
     ):
         registry.async_update_device(
             device.id,
@@ -114,7 +115,7 @@ def async_sync_devices(
     face = new.faceplate
     if face is None or face == old.faceplate:
         return
-    if device := registry.async_get_device(identifiers={(DOMAIN, faceplate_identifier(serial))}):
+    if device := get_device(registry, (DOMAIN, faceplate_identifier(serial)), entry.entry_id):
         registry.async_update_device(
             device.id,
             model=faceplate_model(face),

@@ -21,7 +21,6 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
     PERCENTAGE,
     EntityCategory,
@@ -35,6 +34,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .api import SensorReadings
+from .compat import PARTS_PER_MILLION
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .dynamic import async_add_when_reported
 from .entity import IntecularEntity
@@ -163,7 +163,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         valid="air_quality_valid",
         accuracy="co2_accuracy",
         device_class=SensorDeviceClass.CO2,
-        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        native_unit_of_measurement=PARTS_PER_MILLION,
         suggested_display_precision=0,
     ),
     _measurement(
@@ -172,7 +172,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         valid="air_quality_valid",
         accuracy="co2_accuracy",
         device_class=SensorDeviceClass.CO2,
-        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        native_unit_of_measurement=PARTS_PER_MILLION,
         suggested_display_precision=0,
     ),
     _measurement(
@@ -180,7 +180,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         valid="air_quality_valid",
         accuracy="bvoc_accuracy",
         device_class=SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
-        native_unit_of_measurement=CONCENTRATION_PARTS_PER_MILLION,
+        native_unit_of_measurement=PARTS_PER_MILLION,
         suggested_display_precision=2,
     ),
     _measurement(

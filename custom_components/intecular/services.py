@@ -29,6 +29,7 @@ import voluptuous as vol
 from . import light_actions
 from .api import IntecularClient, IntecularCommandRefusedError
 from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
+from .compat import device_config_entry_ids
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry
 from .light import LIGHTS
@@ -76,7 +77,7 @@ def _entry(call: ServiceCall) -> IntecularConfigEntry:
     device_id: str = call.data[ATTR_DEVICE_ID]
     device = dr.async_get(call.hass).async_get(device_id)
     if device is not None:
-        for entry_id in device.config_entries:
+        for entry_id in device_config_entry_ids(device):
             entry = call.hass.config_entries.async_get_entry(entry_id)
             if entry is None or entry.domain != DOMAIN:
                 continue

@@ -297,3 +297,32 @@ async def test_send_on_a_dying_socket(
     with pytest.raises(IntecularConnectionError, match="cannot send"):
         await client.restart()
     assert client._pending == {}
+
+
+def _timers_of(ws: object) -> list[asyncio.TimerHandle | asyncio.Handle]:
+    """The event loop's pending callbacks that belong to ``ws`` (its heartbeat)."""
+    loop = asyncio.get_running_loop()
+    handles = [*loop._scheduled, *loop._ready]  # type: ignore[attr-defined]
+    return [
+        h for h in handles if not h.cancelled() and getattr(h._callback, "__self__", None) is ws
+    ]
+
+
+@pytest.mark.parametrize("listening", [False, True], ids=["no-listener", "listener"])
+async def test_close_leaves_no_heartbeat_behind(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listening: bool
+) -> None:
+    """A closed client schedules nothing more: no heartbeat outlives the socket."""
+    client = make_idle_client(sim, heartbeat=30)
+    if listening:
+        await client.__aenter__()
+    else:
+        await client.connect()
+    ws = client._ws
+    assert ws is not None
+    assert _timers_of(ws)  # the heartbeat is armed while the socket is open
+    await client.close()
+    for _ in range(5):  # let callbacks queued by the close reply run
+        await asyncio.sleep(0)
+    assert ws.closed
+    assert _timers_of(ws) == []

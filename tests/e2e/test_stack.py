@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+import shutil
 from typing import Any
 
 from ha_bootstrap import HomeAssistantSession
@@ -18,8 +19,13 @@ async def _entries(running: Running) -> list[dict[str, Any]]:
         return await ha.entries()
 
 
-def test_a_second_start_reuses_user_token_and_outlets(tmp_path: Path) -> None:
-    config = tmp_path / "ha-config"
+# Inside the project: the current release runs in a root filesystem that sees this folder.
+CONFIG = Path(__file__).resolve().parents[2] / ".e2e" / "ha-config-reuse"
+
+
+def test_a_second_start_reuses_user_token_and_outlets() -> None:
+    config = CONFIG
+    shutil.rmtree(config, ignore_errors=True)
     first = Stack(config, ha_port=free_port(), variants=("pro", "aura"), sim_port=0)
     running = first.start()
     try:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import inspect
+from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+
+from custom_components.intecular.const import DOMAIN
 
 SERIAL = "0019B2E7C4"  # the outlet serial of protocol.md's examples
 SLUG = "invisoutlet_e7c4"  # entity ids derive from the title "InvisOutlet E7C4"
@@ -28,3 +33,27 @@ async def wait_for_state(hass: HomeAssistant, entity_id: str, state: str) -> Non
     await wait_until(
         hass, lambda: (s := hass.states.get(entity_id)) is not None and s.state == state
     )
+
+
+def find_device(
+    registry: dr.DeviceRegistry, identifiers: set[tuple[str, str]]
+) -> dr.DeviceEntry | None:
+    """This integration's device that has one of ``identifiers``.
+
+    The same on every release we test: ``DeviceRegistry.async_get_device`` and looking
+    devices up in ``DeviceRegistry.devices`` are deprecated from 2026 on (an error when a
+    test does it), and their replacements do not exist in 2025.4.
+    """
+    for entry in registry.hass.config_entries.async_entries(DOMAIN):
+        for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+            if not device.identifiers.isdisjoint(identifiers):
+                return device
+    return None
+
+
+async def remove_device(client: Any, device_id: str, entry_id: str) -> Any:
+    """The test harness's ``remove_device`` websocket helper: it took the config entry
+    too up to 2025, only the device from 2026 on (a device has one config entry)."""
+    if len(inspect.signature(client.remove_device).parameters) == 1:
+        return await client.remove_device(device_id)
+    return await client.remove_device(device_id, entry_id)

@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_for_state, wait_until
+from .common import SERIAL, find_device, wait_for_state, wait_until
 
 RESTART = "button.invisoutlet_e7c4_restart"
 RESTART_FACEPLATE = "button.invisdeco_pro_e7c4_restart"
@@ -62,7 +62,7 @@ async def test_buttons(
         ),
         key=lambda e: e.entity_id,
     )
-    outlet = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    outlet = find_device(device_registry, {(DOMAIN, SERIAL)})
     assert outlet is not None
     for entry in entries:
         assert entry == snapshot(name=f"{entry.entity_id}-entry")

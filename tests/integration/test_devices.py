@@ -17,7 +17,7 @@ from syrupy.filters import props
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, SLUG, wait_for_state, wait_until
+from .common import SERIAL, SLUG, find_device, remove_device, wait_for_state, wait_until
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
 TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
@@ -34,16 +34,14 @@ async def test_devices(
 ) -> None:
     """The outlet is a device; a faceplate is a second one, attached to it."""
     devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
-    outlet = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    outlet = find_device(device_registry, {(DOMAIN, SERIAL)})
     assert outlet is not None
     assert outlet == snapshot(name="outlet", exclude=props("configuration_url"))
     assert outlet.configuration_url == f"http://127.0.0.1:{simulator.port}"
     if simulator.faceplate_serial is None:
         assert devices == [outlet]
         return
-    faceplate = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{simulator.serial}_faceplate")}
-    )
+    faceplate = find_device(device_registry, {(DOMAIN, f"{simulator.serial}_faceplate")})
     assert faceplate is not None
     assert faceplate.via_device_id == outlet.id
     assert faceplate == snapshot(name="faceplate")
@@ -56,7 +54,7 @@ async def _remove(
     """Delete a device from its page (the device registry's websocket command)."""
     assert await async_setup_component(hass, "config", {})
     client = await ws(hass)
-    response = await client.remove_device(device_id, entry_id)
+    response = await remove_device(client, device_id, entry_id)
     return bool(response["success"])
 
 
@@ -70,9 +68,9 @@ async def test_a_faceplate_taken_off_can_be_deleted_and_comes_back_when_fitted( 
 ) -> None:
     """The user deletes the device of a faceplate taken off; fitting one brings it back."""
     faceplate_id = {(DOMAIN, f"{SERIAL}_faceplate")}
-    faceplate = device_registry.async_get_device(identifiers=faceplate_id)
+    faceplate = find_device(device_registry, faceplate_id)
     assert faceplate is not None
-    outlet = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    outlet = find_device(device_registry, {(DOMAIN, SERIAL)})
     assert outlet is not None
     # fitted and online: the faceplate cannot be deleted; the outlet never can (only its entry)
     assert not await _remove(hass, hass_ws_client, init_integration.entry_id, faceplate.id)
@@ -84,7 +82,7 @@ async def test_a_faceplate_taken_off_can_be_deleted_and_comes_back_when_fitted( 
     await wait_for_state(hass, TEMPERATURE, STATE_UNAVAILABLE)
     assert await _remove(hass, hass_ws_client, init_integration.entry_id, faceplate.id)
     await hass.async_block_till_done()
-    assert device_registry.async_get_device(identifiers=faceplate_id) is None
+    assert find_device(device_registry, faceplate_id) is None
     assert er.async_entries_for_device(entity_registry, faceplate.id) == []
     assert hass.states.get(TEMPERATURE) is None
     assert hass.states.get(TOUCH_CONTROL) is None
@@ -92,7 +90,7 @@ async def test_a_faceplate_taken_off_can_be_deleted_and_comes_back_when_fitted( 
     # nothing brings it back while no faceplate is there: not a reload, not the outlet
     assert await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    assert device_registry.async_get_device(identifiers=faceplate_id) is None
+    assert find_device(device_registry, faceplate_id) is None
     assert hass.states.get(TEMPERATURE) is None
     assert hass.states.get(TOUCH_CONTROL) is None
     await hass.services.async_call("switch", "turn_on", {"entity_id": OUTLET_1}, blocking=True)
@@ -101,9 +99,7 @@ async def test_a_faceplate_taken_off_can_be_deleted_and_comes_back_when_fitted( 
     # a faceplate fitted again: its device and entities are back
     simulator.quirks = replace(simulator.quirks, pm_absent=False)
     await simulator.set_faceplate_online(True)
-    await wait_until(
-        hass, lambda: device_registry.async_get_device(identifiers=faceplate_id) is not None
-    )
+    await wait_until(hass, lambda: find_device(device_registry, faceplate_id) is not None)
     await wait_until(
         hass,
         lambda: (

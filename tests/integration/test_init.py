@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, SLUG, wait_for_state, wait_until
+from .common import SERIAL, SLUG, find_device, wait_for_state, wait_until
 from .conftest import FAST
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
@@ -130,7 +130,7 @@ async def test_faceplate_swap_moves_the_device(
 ) -> None:
     """A new faceplate of the same kind: same device entry, new serial, no reload."""
     identifiers = {(DOMAIN, f"{SERIAL}_faceplate")}
-    device = device_registry.async_get_device(identifiers=identifiers)
+    device = find_device(device_registry, identifiers)
     assert device is not None
     assert device.serial_number == simulator.faceplate_serial
     await simulator.swap_faceplate("1A2B3C4D5E6")
@@ -216,5 +216,5 @@ async def test_another_outlet_at_the_address_is_never_adopted(
         await hass.async_block_till_done()
         assert init_integration.state is ConfigEntryState.SETUP_RETRY
         assert "is outlet 0099AABBCC, not outlet 0019B2E7C4" in str(init_integration.reason)
-        assert not device_registry.async_get_device(identifiers={(DOMAIN, "0099AABBCC")})
+        assert not find_device(device_registry, {(DOMAIN, "0099AABBCC")})
         await hass.config_entries.async_unload(init_integration.entry_id)

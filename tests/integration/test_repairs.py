@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.intecular.const import CONF_MQTT_DISCOVERY, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_until
+from .common import SERIAL, find_device, wait_until
 
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://192.168.7.20"}}
 FIX_URL = "/api/repairs/issues/fix"
@@ -181,7 +181,7 @@ async def test_deliberately_sent_discovery_is_not_an_issue(
 ) -> None:
     """A user who sends the discovery through the action wants it: issue withdrawn."""
     assert issue(hass, init_integration) is not None
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = find_device(dr.async_get(hass), {(DOMAIN, SERIAL)})
     assert device is not None
     await hass.services.async_call(
         DOMAIN, "send_mqtt_discovery", {"device_id": device.id}, blocking=True

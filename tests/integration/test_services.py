@@ -17,14 +17,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.const import CONF_MQTT_DISCOVERY, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_until
+from .common import SERIAL, find_device, wait_until
 
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://192.168.7.20"}}
 
 
 def outlet_device(hass: HomeAssistant) -> str:
     """The outlet's device id."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = find_device(dr.async_get(hass), {(DOMAIN, SERIAL)})
     assert device is not None
     return device.id
 
@@ -33,7 +33,7 @@ def faceplate_device(hass: HomeAssistant, simulator: SimulatedOutlet) -> str:
     """The faceplate's device id."""
     assert simulator.faceplate_serial is not None
     identifiers = {(DOMAIN, f"{simulator.serial}_faceplate")}
-    device = dr.async_get(hass).async_get_device(identifiers=identifiers)
+    device = find_device(dr.async_get(hass), identifiers)
     assert device is not None
     return device.id
 

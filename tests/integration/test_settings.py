@@ -34,7 +34,7 @@ from custom_components.intecular.settings import (
 )
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_for_state
+from .common import SERIAL, find_device, wait_for_state
 
 SETTING_KEYS = {s.key for s in (*SWITCH_SETTINGS, *NUMBER_SETTINGS)}
 OUTLET_KEYS = {
@@ -103,7 +103,7 @@ async def test_settings_entities(
         assert keys == SETTING_KEYS - PRO_ONLY_KEYS
     else:
         assert keys == OUTLET_KEYS
-    outlet = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    outlet = find_device(dr.async_get(hass), {(DOMAIN, SERIAL)})
     assert outlet is not None
     for entry in entries:
         key = entry.unique_id.removeprefix(f"{SERIAL}_")

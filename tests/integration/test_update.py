@@ -39,7 +39,7 @@ from custom_components.intecular.api import IntecularClient, OtaResult, OtaTarge
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_until
+from .common import SERIAL, find_device, wait_until
 from .update_helpers import (
     FACEPLATE,
     METHOD,
@@ -108,7 +108,7 @@ async def test_update_entities(
         (e for e in entries if e.domain in (Platform.UPDATE, Platform.SELECT)),
         key=lambda e: e.entity_id,
     )
-    outlet = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    outlet = find_device(dr.async_get(hass), {(DOMAIN, SERIAL)})
     assert outlet is not None
     for entry in updates:
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
@@ -174,7 +174,7 @@ async def test_outlet_install_end_to_end(
     assert (web.state, web.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.3.0")
     assert web.attributes[ATTR_IN_PROGRESS] is False
     # The device page shows the new firmware.
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    device = find_device(device_registry, {(DOMAIN, SERIAL)})
     assert device is not None
     assert device.sw_version == "2.5.0"
     # The outlet opened with the spurious "failed" result; it did not end the install.
@@ -272,9 +272,7 @@ async def test_faceplate_install_uses_the_selected_method(
     state = hass.states.get(FACEPLATE)
     assert state.state == STATE_OFF
     assert state.attributes[ATTR_INSTALLED_VERSION] == "1.9.3"
-    device = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{simulator.serial}_faceplate")}
-    )
+    device = find_device(device_registry, {(DOMAIN, f"{simulator.serial}_faceplate")})
     assert device is not None
     assert device.sw_version == "1.9.3"
     # The outlet itself was not touched.

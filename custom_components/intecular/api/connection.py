@@ -175,6 +175,9 @@ class Connection:
         if (ws := self._ws) is not None:
             self._drop(ws)
             await ws.close()
+            # The outlet's close reply counts as received data, and aiohttp (3.14 even
+            # without a listener) re-arms the heartbeat for it after the socket closed.
+            getattr(ws, "_cancel_heartbeat", lambda: None)()
         if self._listen_task is not None:
             task, self._listen_task = self._listen_task, None
             task.cancel()
