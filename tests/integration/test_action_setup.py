@@ -25,6 +25,7 @@ from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.services import async_setup_services
 from simulator import SimulatedOutlet
 
+from .common import find_device
 from .lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, action, array, commands
 
 ACTIONS = {
@@ -156,9 +157,7 @@ async def test_light_action_on_a_pro_faceplate_by_device(
     service: str,
 ) -> None:
     """Targeting the Pro's faceplate reaches its white nightlight, which refuses."""
-    faceplate = device_registry.async_get_device(
-        identifiers={(DOMAIN, f"{simulator.serial}_faceplate")}
-    )
+    faceplate = find_device(device_registry, {(DOMAIN, f"{simulator.serial}_faceplate")})
     assert faceplate is not None
     data = {"effect": "rainbow"} if service == "set_effect" else {"rgb_colors": [[1, 2, 3]] * 9}
     with pytest.raises(ServiceValidationError) as err:
