@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import datetime
@@ -26,17 +27,33 @@ from .api import (
 )
 from .const import (
     CONF_FACEPLATE,
+    CONFIG_READ_TIMEOUT,
     DOMAIN,
     LOGGER,
     NAMES_REFRESH_INTERVAL,
+    OPTIONAL_READ_WAIT,
     SENSOR_SILENCE_TIMEOUT,
 )
 from .devices import async_sync_devices
 from .outage import Outage, reconnect_delay
-from .state import DeviceState, FaceplateKind, apply_push, read_state
+from .parts import PartReader
+from .state import (
+    DeviceState,
+    FaceplateKind,
+    Part,
+    apply_push,
+    changed_fields,
+    parts_to_read,
+    read_essentials,
+    read_part,
+    with_part,
+)
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
+
+# After an unexpected error in the connection's upkeep, the wait before it goes on.
+RECONNECT_AFTER_ERROR = 1.0
 
 
 # How a failed command reads to the user, most specific first.
@@ -61,9 +78,10 @@ class WrongOutletError(IntecularError):
 class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
 
-    There is no polling: the first refresh (and every reconnect) reads the whole
-    state once, then pushes keep it current. A dropped socket is reconnected at once,
-    then quickly for a minute, then with backoff; entities go unavailable only when the
+    There is no polling: the first refresh (and every reconnect) reads what identifies
+    the outlet and drives its switches; the other parts follow one by one (parts.py),
+    then pushes keep it all current. A dropped socket is reconnected at once, then
+    quickly for a minute, then with backoff; entities go unavailable only when the
     outage outlasts its grace period (``outage.py``).
     """
 
@@ -82,6 +100,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             always_update=False,
         )
         self.client = client
+        # Frames of another outlet (one that got this outlet's address) never get here.
+        client.expected_serial = entry.unique_id
         self.reconnects = 0
         self.last_error: str | None = None
         self._started = False  # True once the first refresh produced data
@@ -96,24 +116,22 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # The pushes that arrived during each full read under way: a read answers part by
         # part, so a push that follows one part's answer is newer than the read.
         self._pushes_during_reads: list[list[Push]] = []
+        # Whether the open socket's outlet proved to be this entry's (its 12 was read).
+        self._verified = False
+        # How often each DeviceState field changed by a push or a write: a read of a
+        # part that changed while it was under way is older than what is shown.
+        self._changes: Counter[str] = Counter()
+        self._parts = PartReader(self)
         client.subscribe(self._handle_push)
         client.on_disconnect(self._connection_lost)
 
     # --- reading the state ----------------------------------------------------------
 
     async def _async_update_data(self) -> DeviceState:
-        """Read everything (first refresh, manual refresh)."""
+        """The first refresh: connect, read the essentials, give the rest a moment."""
         try:
-            if not self.client.connected:
-                if self._started:
-                    # After setup the supervisor owns the connection.
-                    raise UpdateFailed(
-                        translation_domain=DOMAIN,
-                        translation_key="not_connected",
-                        translation_placeholders={"host": self.client.host},
-                    )
-                await self._open()
-            return await self._read_state()
+            await self._open()
+            state, config_read = await self._read_state()
         except WrongOutletError as err:
             await self.client.close()
             raise UpdateFailed(
@@ -126,37 +144,113 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 },
             ) from err
         except IntecularError as err:
-            if not self._started:
-                await self.client.close()
+            await self.client.close()
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err)},
             ) from err
+        # The optional parts get a short while, so the entities usually start complete;
+        # what is slower follows in the background.
+        self.data = state
+        first = self.config_entry.async_create_background_task(
+            self.hass,
+            self._parts.read(parts_to_read(state, config=not config_read)),
+            f"{DOMAIN} parts {self.client.host}",
+        )
+        await asyncio.wait([first], timeout=OPTIONAL_READ_WAIT)
+        return self.data
 
-    async def _read_state(self) -> DeviceState:
-        """One full read of the outlet, and the pushes that arrived meanwhile on top."""
+    async def _read_state(self) -> tuple[DeviceState, bool]:
+        """Read the essentials over the live link, on top of what is newer.
+
+        Returns the state and whether the configuration answered in time. Raises
+        ``IntecularConnectionError`` when the link the read went over is gone by its
+        end (the state would describe a socket that no longer exists).
+        """
+        client = self.client
+        generation = client.generation
+        config_before = self._changes["config"]
         pushes: list[Push] = []
         self._pushes_during_reads.append(pushes)
         try:
-            state = await read_state(self.client, self.data if self._started else None)
+            info, rest = await read_essentials(client, CONFIG_READ_TIMEOUT)
+            expected = self.config_entry.unique_id
+            if expected is not None and info.outlet.serial != expected:
+                # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
+                raise WrongOutletError(expected, info.outlet.serial)
+            self._verified = True
+            outlets, config = await rest()
         finally:
             self._pushes_during_reads.remove(pushes)
+        if client.generation != generation or not client.connected:
+            raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
+        if self._started:
+            state = replace(self.data, info=info, outlets=outlets)
+            if config is not None and self._changes["config"] == config_before:
+                state = replace(state, config=config)
+        else:
+            state = DeviceState(info=info, outlets=outlets, config=config)
         for push in pushes:
             state = apply_push(state, push)
-        expected = self.config_entry.unique_id
-        if expected is not None and state.info.outlet.serial != expected:
-            # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
-            raise WrongOutletError(expected, state.info.outlet.serial)
         if state.sensors is not None:
             self._sensor_watchdog.feed()
         self._check_faceplate(state.info)
-        return state
+        return state, config is not None
+
+    @callback
+    def read_token(self, field: str) -> tuple[int, int]:
+        """What a read of one field must still match when it answers (see apply_read)."""
+        return (self.client.generation, self._changes[field])
+
+    @callback
+    def apply_read(self, field: str, token: tuple[int, int], value: Any) -> None:
+        """Show what a read of one part found, unless it is older than what is shown.
+
+        It is dropped when the link it came over is gone, or when the part changed
+        (a push, a write) while the read was under way.
+        """
+        if not self.client.connected or token != self.read_token(field):
+            LOGGER.debug("Dropped an outdated read of the %s of %s", field, self.client.host)
+            return
+        if field == Part.SENSORS:
+            self._sensor_watchdog.feed()
+        self.async_update_state(lambda state: with_part(state, Part(field), value))
+
+    @property
+    def link_ready(self) -> bool:
+        """Whether the link is up, verified and its essentials read."""
+        return self._outage.ready and self.client.connected
+
+    @callback
+    def _read_parts_soon(self, state: DeviceState, *, config: bool) -> None:
+        """Read the optional parts after the essentials (Home Assistant tracks the task)."""
+        self.config_entry.async_create_task(
+            self.hass,
+            self._parts.read(parts_to_read(state, config=config)),
+            f"{DOMAIN} parts {self.client.host}",
+        )
+
+    async def async_request_refresh(self) -> None:
+        """A manual refresh (``homeassistant.update_entity``): a resync of the live link.
+
+        It never marks the outlet unavailable: that is the connection's business. While
+        the link is down it does nothing (the reconnect reads everything).
+        """
+        if not self._started:
+            await super().async_request_refresh()
+            return
+        if not self.link_ready:
+            return
+        self._schedule_resync()
+        if (task := self._resync) is not None:
+            await asyncio.wait([task])
 
     # --- the connection -------------------------------------------------------------
 
     async def _open(self) -> None:
         """Connect and start reading the socket."""
+        self._verified = False
         await self.client.connect()
         self._reader = self.config_entry.async_create_background_task(
             self.hass, self._read_socket(), f"{DOMAIN} reader {self.client.host}"
@@ -185,13 +279,20 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         )
 
     async def _supervise(self) -> None:
-        """Wait for the socket to drop, then reconnect; until shutdown."""
+        """Wait for the socket to drop, then reconnect; until shutdown.
+
+        Nothing may end this loop but shutdown: an error is logged and the loop goes on.
+        """
         while True:
-            if self._reader is not None:
-                await asyncio.wait([self._reader])
-            if self._outage.stopped:
-                return
-            await self._reconnect()
+            try:
+                if self._reader is not None:
+                    await asyncio.wait([self._reader])
+                if self._outage.stopped:
+                    return
+                await self._reconnect()
+            except Exception:  # noqa: BLE001 - logged; the next drop must still reconnect
+                LOGGER.exception("Keeping the connection to %s failed", self.client.host)
+                await asyncio.sleep(RECONNECT_AFTER_ERROR)
 
     async def _reconnect(self) -> None:
         """Reconnect and re-read: immediately, then often for a minute, then backing off."""
@@ -203,15 +304,17 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             delay = reconnect_delay(delay, self.hass.loop.time() - began)
             try:
                 await self._open()
-                state = await self._read_state()
+                state, config_read = await self._read_state()
             except IntecularError as err:
                 self.last_error = str(err)
                 LOGGER.debug("Reconnecting to %s failed: %s", self.client.host, err)
                 await self.client.close()
                 continue
+            # No await since the read checked the link: it is still the live one.
             self.reconnects += 1
             self._connection_restored()
             self._publish(state)
+            self._read_parts_soon(state, config=not config_read)
             return
 
     @property
@@ -230,6 +333,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @callback
     def _connection_lost(self) -> None:
         """The socket is gone (called by the client, before anything else runs)."""
+        self._verified = False
         self._outage.began()
 
     @callback
@@ -256,6 +360,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Close the socket and cancel every timer (unload, Home Assistant stop)."""
         self._outage.stop()
         self._sensor_watchdog.stop()
+        self._parts.cancel()
         await super().async_shutdown()
         await self.client.close()
 
@@ -273,8 +378,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             listener(push)
         for pushes in self._pushes_during_reads:
             pushes.append(push)
-        if not self._started:
-            return
+        if not self._started or not self._verified:
+            return  # a read under way applies it once the outlet proved to be this one
         state = self.data
         if isinstance(push, SensorReadings):
             self._sensor_watchdog.feed()
@@ -292,9 +397,31 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Hand a new state to the entities (each writes only if its own part changed)."""
         old = self.data
         self.data = state
+        changed = changed_fields(old, state)
+        self._changes.update(changed)
+        self._parts.filled(changed)
         if self._started and old.info != state.info:
-            async_sync_devices(self.hass, self.config_entry, old.info, state.info)
+            try:
+                async_sync_devices(self.hass, self.config_entry, old.info, state.info)
+            except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
+                LOGGER.exception("Updating the devices of %s failed", self.client.host)
         self.async_update_listeners()
+
+    @callback
+    def async_update_state(self, change: Callable[[DeviceState], DeviceState]) -> None:
+        """Apply ``change`` to the state and tell the entities, if it changed anything."""
+        new = change(self.data)
+        if new != self.data:
+            self._publish(new)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell every entity; one that fails is logged and the others still hear of it."""
+        for update_callback, _ in list(self._listeners.values()):
+            try:
+                update_callback()
+            except Exception:  # noqa: BLE001 - logged; the other entities still update
+                LOGGER.exception("An entity of %s failed to show its state", self.client.host)
 
     @callback
     def _schedule_resync(self) -> None:
@@ -308,17 +435,21 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Re-read until no push asked for another read meanwhile.
 
         A faceplate going offline and straight back must not end with the offline
-        read shown.
+        read shown. The optional parts follow the last read.
         """
+        state: DeviceState | None = None
+        config_read = True
         while self._resync_wanted:
             self._resync_wanted = False
             try:
-                state = await self._read_state()
+                state, config_read = await self._read_state()
             except IntecularError as err:
                 LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
                 return
             if not self._resync_wanted and state != self.data:
                 self._publish(state)
+        if state is not None:
+            await self._parts.read(parts_to_read(state, config=not config_read))
 
     @callback
     def _check_faceplate(self, info: OutletInfo) -> None:
@@ -344,26 +475,26 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             LOGGER.debug("No sensor push from %s for %ss", self.client.host, SENSOR_SILENCE_TIMEOUT)
             self._publish(replace(self.data, sensors_fresh=False))
 
-    # --- accessory names (callback 3 has no push) --------------------------------------
+    # --- names and configuration (callbacks 3 and 1 have no push) ----------------------
 
     @callback
     def _names_due(self, _now: datetime) -> None:
-        if self._outage.ready:
+        if self.link_ready:
             self.config_entry.async_create_background_task(
-                self.hass, self._reread_names_quietly(), f"{DOMAIN} names {self.client.host}"
+                self.hass,
+                self._parts.read([Part.CONFIG, Part.NAMES]),
+                f"{DOMAIN} names {self.client.host}",
             )
 
-    async def _reread_names_quietly(self) -> None:
-        try:
-            await self.async_read_names()
-        except HomeAssistantError as err:
-            LOGGER.debug("Re-reading the names of %s failed: %s", self.client.host, err)
-
     async def async_read_names(self) -> None:
-        """Read the accessory names again (after a rename; periodically for the app's)."""
-        names = await self.async_command(lambda client: client.get_accessory_names())
-        if names != self.data.names:
-            self._publish(replace(self.data, names=names))
+        """Read the accessory names again (after a rename)."""
+        await self.async_read_part(Part.NAMES)
+
+    async def async_read_part(self, part: Part) -> None:
+        """Read one part now (e.g. the configuration before a check); errors raise."""
+        token = self.read_token(part.value)
+        value = await self.async_command(lambda client: read_part(client, part))
+        self.apply_read(part.value, token, value)
 
     # --- commands -------------------------------------------------------------------
 

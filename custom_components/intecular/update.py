@@ -25,6 +25,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.translation import async_get_cached_translations
+from homeassistant.util import dt as dt_util
 
 from .api import OtaMethod
 from .const import DOMAIN, LOGGER
@@ -99,6 +100,19 @@ async def async_setup_entry(
             hass, check, UPDATE_CHECK_INTERVAL, name=f"{DOMAIN} firmware check"
         )
     )
+    # A check follows loading, every reconnect and every change of device info (a
+    # restart, a faceplate back); none is part of them, as 20 may be slow.
+    entry.async_create_task(hass, check(dt_util.utcnow()), f"{DOMAIN} firmware check")
+    seen = (coordinator.reconnects, coordinator.data.info)
+
+    @callback
+    def _check_after_changes() -> None:
+        nonlocal seen
+        if (now := (coordinator.reconnects, coordinator.data.info)) != seen:
+            seen = now
+            entry.async_create_task(hass, check(dt_util.utcnow()), f"{DOMAIN} firmware check")
+
+    entry.async_on_unload(coordinator.async_add_listener(_check_after_changes))
 
 
 def _outlet_version(versions: Versions) -> str | None:
