@@ -6,7 +6,9 @@ truth about the link and showing only what the entry's own outlet has.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -33,24 +35,39 @@ async def test_a_drop_right_behind_the_reconnect_read_is_not_forgotten(
     coordinator = coordinator_of(init_integration)
     hooks = Hooks(simulator)
     answered: set[int] = set()
-    armed = False
+    armed: list[bool] = [False]
 
     def after(callback: int) -> Callable[[], Awaitable[None]] | None:
-        nonlocal armed
-        if not armed or callback not in (Callback.OUTLETS, Callback.GET_CONFIG):
+        if not armed[0] or callback not in (Callback.OUTLETS, Callback.GET_CONFIG):
             return None
         answered.add(callback)
         if answered != {Callback.OUTLETS, Callback.GET_CONFIG}:
             return None
-        armed = False  # the last essential answer is on its way: go down behind it
-        return lambda: simulator.reboot(delay=0.2)
+        armed[0] = False  # the last essential answer is on its way: go down behind it
+        return go_down
+
+    async def go_down() -> None:
+        simulator._server.drop_all()  # right behind the answer
+        await simulator.reboot(delay=0.2)  # and refuse connections for a while
 
     hooks.after_reply = after
+    # A busy Home Assistant: each reply of the re-read is handled a little late, so the
+    # drop right behind the last one is seen before the read has ended.
+    request = coordinator.client.request
+
+    async def handled_late(callback: int, *args: Any, **kwargs: Any) -> Any:
+        frame = await request(callback, *args, **kwargs)
+        if slow[0] and callback in (Callback.OUTLETS, Callback.GET_CONFIG):
+            await asyncio.sleep(0.05)
+        return frame
+
+    slow = [False]
+    coordinator.client.request = handled_late  # type: ignore[method-assign]
     for run in range(1, RUNS + 1):
         answered.clear()
-        armed = True
+        armed[0] = slow[0] = True
         await simulator.drop_connections()
-        await poll(lambda: not armed, f"run {run}: the re-read")
+        await poll(lambda: not armed[0], f"run {run}: the re-read")
         await poll(lambda: not simulator.state.online, f"run {run}: the outlet to go down")
         coordinator.last_error = None
         await poll(
@@ -59,6 +76,7 @@ async def test_a_drop_right_behind_the_reconnect_read_is_not_forgotten(
         )
         assert coordinator.disconnected_since is not None, f"run {run}: the outage was forgotten"
         assert not coordinator.link_ready
+        slow[0] = False
         await simulator.wait_until_online()
         await settle(hass, init_integration)
         assert differences(hass, init_integration, simulator) == [], f"run {run}"
