@@ -20,6 +20,8 @@ class Hooks:
     def __init__(self, sim: SimulatedOutlet) -> None:
         self.sim = sim
         self.unanswered: set[int] = set()
+        # (callback, callbackArgs) -> whether to leave that request unanswered
+        self.unanswered_if: Callable[[int, Any], bool] = lambda _callback, _args: False
         # callback -> the event its (already computed) answer waits for
         self.held: dict[int, asyncio.Event] = {}
         # called with the callback after each answer went out; returns an action or None
@@ -31,7 +33,7 @@ class Hooks:
 
     def _handle(self, session: Any, packet_id: int, callback: int, args: Any) -> None:
         sim = self.sim
-        if callback in self.unanswered:
+        if callback in self.unanswered or self.unanswered_if(callback, args):
             return
         if (event := self.held.get(callback)) is not None:
             del self.held[callback]
