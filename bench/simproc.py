@@ -102,7 +102,7 @@ class Farm:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    from simulator import SimulatedOutlet  # noqa: PLC0415 - after skip_integration_package()
+    from simulator import SimulatedOutlet  # noqa: PLC0415 - once ROOT is on sys.path
 
     ports = [int(p) for p in args.ports.split(",")] if args.ports else [0] * args.count
     outlets = [
@@ -146,9 +146,6 @@ def main() -> None:
     parser.add_argument("--sensor-interval", type=float, default=1.0)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from simulator.standalone import skip_integration_package  # noqa: PLC0415
-
-    skip_integration_package()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
 

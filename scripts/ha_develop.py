@@ -1,7 +1,7 @@
 """``scripts/develop``: Home Assistant with simulated outlets until Ctrl-C.
 
 ``python scripts/ha_develop.py --help`` lists the options (simulator variants, count,
-sensor rate, ports, config folder).
+sensor rate, behaviour profile, ports, config folder).
 """
 
 from __future__ import annotations
@@ -70,6 +70,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=8081,
         help="first simulator port (default 8081: pro 8081-8090, aura 8091-8100, bare 8101-8110)",
     )
+    parser.add_argument(
+        "--profile",
+        choices=("friendly", "real"),
+        default="friendly",
+        help="simulated outlet behaviour: friendly (answers everything at once) or real "
+        "(slow update check, unanswered optional reads, unacknowledged updates, ...)",
+    )
     parser.add_argument("--port", type=int, default=8123, help="Home Assistant's port")
     parser.add_argument(
         "--config", type=Path, default=ROOT / ".ha-config", help="config folder (.ha-config)"
@@ -93,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         count=args.count,
         sim_port=args.sim_port,
         sensor_interval=args.sensor_interval,
+        profile=args.profile,
     )
 
     def _terminate(*_: object) -> None:

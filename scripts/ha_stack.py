@@ -159,6 +159,7 @@ class Stack:
         count: int = 1,
         sim_port: int = 8081,
         sensor_interval: float = 5.0,
+        profile: str = "friendly",
         python: str = sys.executable,
         startup_timeout: float = 180.0,
         fresh: bool = False,
@@ -170,6 +171,7 @@ class Stack:
         self.count = count
         self.sim_port = sim_port
         self.sensor_interval = sensor_interval
+        self.profile = profile
         self.python = python
         self.startup_timeout = startup_timeout
         self.fresh = fresh  # start from an empty config folder (the browser test does)
@@ -238,7 +240,7 @@ class Stack:
             cmd = [
                 self.python, "-m", "simulator", "--variant", variant, "--port", str(port),
                 "--count", str(self.count), "--seed", str(VARIANT_SEEDS[variant]),
-                "--sensor-interval", str(self.sensor_interval),
+                "--sensor-interval", str(self.sensor_interval), "--profile", self.profile,
             ]  # fmt: skip
             self._sims.append(
                 subprocess.Popen(

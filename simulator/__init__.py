@@ -17,10 +17,20 @@ Constructor::
 
     SimulatedOutlet(variant="pro", serial=None, host="127.0.0.1", port=0,
                     sensor_interval=5.0, seed=None, hw_rev="revA", *,
-                    update_available=False, timings=None, quirks=None, faults=None,
-                    **knobs)
+                    update_available=False, available_fw=None, available_www=None,
+                    available_faceplate_fw=None, profile="friendly",
+                    timings=None, quirks=None, faults=None, **knobs)
 
-``knobs`` are any fields of ``Timings``, ``Quirks`` or ``Faults`` by name. ``seed``
+``knobs`` are any fields of ``Timings``, ``Quirks`` or ``Faults`` by name; they
+override the ``profile`` (``"friendly"``: answers everything at once; ``"real"``:
+behaves as protocol.md §11 items 28-32 suggest a real outlet does, see
+``simulator.profiles``). The knobs a profile sets, all on ``sim.faults``:
+``update_check_delay`` (20 answered late), ``unanswered`` (request keys never
+answered: "1", "3", "11", "15", "18/5", "18/7", "20", "27"), ``sensor_overrides``
+(values forced into every 11 frame), ``ota_ack`` (False: 21 gets no reply),
+``connect_delay`` (slow handshake), ``interleave_pushes`` (a push before every reply).
+``available_fw`` / ``available_www`` / ``available_faceplate_fw`` offer newer
+firmware: a web-interface-only outlet update ends on ``23 [3, 1]`` without reboot. ``seed``
 makes the serials, the sensor drift and the push packet ids reproducible;
 ``sensor_interval`` 0 disables the 11 timer; ``hw_rev`` "revB" changes how an
 outlet OTA starts.
@@ -28,11 +38,11 @@ outlet OTA starts.
 Reading the device:
 
 * ``sim.serial``, ``sim.faceplate_serial`` (None without faceplate), ``sim.mac``
-* ``sim.state``: the live ``DeviceState``: ``outlets`` (``OutletStates``),
-  ``nightlight`` (``Nightlight``), ``color[selector].light`` (``ColorLight``),
-  ``config`` (the nested 1 object; ``device_config`` parses it), ``names``,
-  ``sensors`` (``SensorBank``: ``readings()``, offsets, ``occupancy_phase``;
-  ``sensor_readings`` parses the report), ``firmware``, ``faceplate`` (``online``, ``restarting``),
+* ``sim.state``: the live ``DeviceState``: ``outlets`` (``Outlets``),
+  ``nightlight`` (``Nightlight``), ``color[selector].light`` (``ColorLight``), all
+  from ``simulator.models`` with ``to_args()``; ``config`` (the nested 1 object),
+  ``names``, ``sensors`` (``SensorBank``: ``readings()``, offsets,
+  ``occupancy_phase``), ``firmware``, ``faceplate`` (``online``, ``restarting``),
   ``mqtt`` (``discovery_published``), ``mqtt_connected``, ``ota_target``, ``online``,
   ``boot_count``; ``to_json()`` dumps it all.
 * ``sim.connection_count`` (now), ``sim.total_connections`` (ever),
@@ -60,6 +70,8 @@ Changing it (each pushes like the real device would)::
     await sim.send_garbage()                       # every malformed frame kind once
     await sim.wait_idle()                          # no reboot/OTA/calibration running
     sim.set_available_versions(im=..., www=..., pm=...)
+    sim.set_knob("unanswered", ["20"])             # any knob by name, at once
+    sim.apply_profile("real")                      # every profile knob at once
     sim.set_mqtt_connected(True | False | None)    # None: follow the configuration
     sim.faults.silent = True                       # any knob, at once
     sim.timings.reboot_delay = 0.01
@@ -72,7 +84,10 @@ Each outlet also serves a small HTTP control API on its own port (see
 ``simulator.control``): ``GET /control/state``, ``POST /control/button``,
 ``/control/outlet``, ``/control/nightlight``, ``/control/sensor``,
 ``/control/reboot``, ``/control/faceplate/restart``, ``/control/faceplate/online``,
-``/control/faults``.
+``/control/faults``, ``/control/knobs``, ``/control/profile``, ``/control/firmware``.
+
+The simulator shares no code with the integration: ``simulator.wire`` (callback
+numbers, frames) and ``simulator.models`` are written from protocol.md alone.
 
 Assumptions where protocol.md is silent are documented in the modules that make
 them: ``device`` (malformed requests, boot announcements), ``handlers`` (names,
@@ -82,26 +97,10 @@ types, faceplate-less replies), ``prefs`` (configuration), ``color`` (17/18),
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .farm import SimulatorFarm
-    from .options import Faults, Quirks, Timings, Variant
-    from .outlet import SimulatedOutlet
-    from .state import DeviceState
-
-# Loaded on first use, so that ``python -m simulator`` can prepare its imports first
-# (see ``simulator.standalone``).
-_EXPORTS = {
-    "DeviceState": ".state",
-    "Faults": ".options",
-    "Quirks": ".options",
-    "SimulatedOutlet": ".outlet",
-    "SimulatorFarm": ".farm",
-    "Timings": ".options",
-    "Variant": ".options",
-}
+from .farm import SimulatorFarm
+from .options import Faults, Quirks, Timings, Variant
+from .outlet import SimulatedOutlet
+from .state import DeviceState
 
 __all__ = [
     "DeviceState",
@@ -112,10 +111,3 @@ __all__ = [
     "Timings",
     "Variant",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Import an exported name on first use."""
-    if (module := _EXPORTS.get(name)) is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module, __name__), name)

@@ -13,7 +13,8 @@ import logging
 import signal
 import sys
 
-from .standalone import skip_integration_package
+from .farm import SimulatorFarm
+from .profiles import PROFILES
 
 VARIANTS = ("pro", "aura", "bare")
 
@@ -37,6 +38,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--update-available", action="store_true", help="offer newer firmware for every module"
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="friendly",
+        help="friendly: answers everything at once; real: behaves like a real outlet "
+        "(slow update check, unanswered optional reads, ...; see simulator.profiles)",
+    )
+    parser.add_argument("--available-fw", help="offer this outlet firmware version")
+    parser.add_argument("--available-www", help="offer this web interface version")
+    parser.add_argument("--available-faceplate-fw", help="offer this faceplate firmware version")
     parser.add_argument("--seed", type=int, help="make serials and sensor values reproducible")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -49,8 +60,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> None:
     """Start the outlets, print where they are, wait for a signal, stop them."""
-    from .farm import SimulatorFarm  # noqa: PLC0415 - after skip_integration_package()
-
     farm = SimulatorFarm(
         args.count,
         args.port,
@@ -61,6 +70,10 @@ async def run(args: argparse.Namespace) -> None:
         sensor_interval=args.sensor_interval,
         hw_rev=args.hw_rev,
         update_available=args.update_available,
+        available_fw=args.available_fw,
+        available_www=args.available_www,
+        available_faceplate_fw=args.available_faceplate_fw,
+        profile=args.profile,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -75,7 +88,6 @@ async def run(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
-    skip_integration_package()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -26,14 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from custom_components.intecular.api.models import ColorLed, ColorLight
-from custom_components.intecular.api.protocol import (
-    EFFECT_SPEED_MAX,
-    KELVIN_MAX,
-    KELVIN_MIN,
-    ColorMode,
-    LightSelector,
-)
+from .models import ColorLight, Led
+from .wire import EFFECT_SPEED_MAX, KELVIN_MAX, KELVIN_MIN, ColorMode, LightSelector
 
 MAX_EFFECT_COLORS: Final = 9
 STARRY_NIGHT_COLORS: Final = 2
@@ -89,21 +83,21 @@ def _check_count(mode: ColorMode, count: int, leds: int) -> None:
         raise InvalidColorCommandError(f"{count} entries are not valid for mode {mode.name}")
 
 
-def _apply(led: ColorLed, entry: _Entry) -> ColorLed:
+def _apply(led: Led, entry: _Entry) -> Led:
     hue, sat = entry.hs if entry.hs is not None else (led.hue, led.saturation)
     kelvin = entry.kelvin if entry.kelvin is not None else led.kelvin
-    return ColorLed(entry.on, entry.brightness, hue, sat, kelvin)
+    return Led(entry.on, entry.brightness, hue, sat, kelvin)
 
 
 class ColorArray:
     """One LED array (nightlight, selector 5, or indicator, selector 7)."""
 
-    def __init__(self, selector: LightSelector, led: ColorLed) -> None:
+    def __init__(self, selector: LightSelector, led: Led) -> None:
         """An array in static HSV mode with every LED set to ``led``."""
         self.selector = selector
         self.mode = ColorMode.STATIC_HSV
-        self.leds: tuple[ColorLed, ...] = (led,) * selector.led_count
-        self.colors: tuple[ColorLed, ...] = ()
+        self.leds: tuple[Led, ...] = (led,) * selector.led_count
+        self.colors: tuple[Led, ...] = ()
         self.speed = 0
         self.random = False
         self.random_brightness = 50
@@ -169,9 +163,7 @@ def default_arrays() -> dict[int, ColorArray]:
     """An Aura fresh from the factory: nightlight off, indicator dim warm white."""
     return {
         LightSelector.NIGHTLIGHT: ColorArray(
-            LightSelector.NIGHTLIGHT, ColorLed(False, 60, 28, 85, 3000)
+            LightSelector.NIGHTLIGHT, Led(False, 60, 28, 85, 3000)
         ),
-        LightSelector.INDICATOR: ColorArray(
-            LightSelector.INDICATOR, ColorLed(True, 40, 30, 20, 4000)
-        ),
+        LightSelector.INDICATOR: ColorArray(LightSelector.INDICATOR, Led(True, 40, 30, 20, 4000)),
     }

@@ -11,7 +11,16 @@
 ``POST /control/faceplate/restart``    ``{"delay": 2}`` (optional)
 ``POST /control/faceplate/online``     ``{"online": false}``
 ``POST /control/faults``               any ``Faults`` fields, e.g. ``{"silent": true}``
+``POST /control/knobs``                any ``Timings``/``Quirks``/``Faults`` fields,
+                                       e.g. ``{"unanswered": ["20"], "ota_ack": false}``
+``POST /control/profile``              ``{"profile": "real"}``: every profile knob at
+                                       once (``simulator.profiles``)
+``POST /control/firmware``             ``{"available_fw": "2.5.0", "available_www":
+                                       "1.3.0", "available_faceplate_fw": "1.9.3"}``
+                                       (any of them): newer versions to offer
 =====================================  ==============================================
+
+``GET /control/state`` also reports ``"profile"`` and the profile knobs' values.
 
 Every POST answers ``{"ok": true}``, or status 400 with ``{"error": "..."}``. While
 the outlet reboots it refuses connections, so this API is unreachable too.
@@ -25,6 +34,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from .profiles import PROFILE_KNOBS, knob_owner
 
 if TYPE_CHECKING:
     from .outlet import SimulatedOutlet
@@ -89,7 +100,32 @@ async def _faults(sim: SimulatedOutlet, body: dict[str, Any]) -> None:
     if unknown := set(body) - known:
         raise ValueError(f"unknown faults {sorted(unknown)}")
     for key, value in body.items():
-        setattr(sim.faults, key, value)
+        sim.set_knob(key, value)
+
+
+async def _knobs(sim: SimulatedOutlet, body: dict[str, Any]) -> None:
+    for key in body:
+        knob_owner(key)  # refuse the whole request before changing anything
+    for key, value in body.items():
+        sim.set_knob(key, value)
+
+
+async def _profile(sim: SimulatedOutlet, body: dict[str, Any]) -> None:
+    profile = body.get("profile")
+    if not isinstance(profile, str):
+        raise TypeError("profile must be a string")
+    sim.apply_profile(profile)
+
+
+_FIRMWARE_KEYS = {"available_fw": "im", "available_www": "www", "available_faceplate_fw": "pm"}
+
+
+async def _firmware(sim: SimulatedOutlet, body: dict[str, Any]) -> None:
+    if unknown := set(body) - set(_FIRMWARE_KEYS):
+        raise ValueError(f"unknown firmware keys {sorted(unknown)}")
+    if not all(isinstance(value, str) for value in body.values()):
+        raise TypeError("versions must be strings")
+    sim.set_available_versions(**{_FIRMWARE_KEYS[key]: value for key, value in body.items()})
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -108,6 +144,9 @@ ACTIONS: dict[str, Action] = {
     "/control/faceplate/restart": _restart_faceplate,
     "/control/faceplate/online": _faceplate_online,
     "/control/faults": _faults,
+    "/control/knobs": _knobs,
+    "/control/profile": _profile,
+    "/control/firmware": _firmware,
 }
 
 
@@ -115,7 +154,9 @@ def add_control_routes(app: web.Application, sim: SimulatedOutlet) -> None:
     """Serve the control API for ``sim`` on ``app``."""
 
     async def state(_request: web.Request) -> web.Response:
-        return web.json_response(sim.state.to_json())
+        knobs = {name: getattr(sim.faults, name) for name in PROFILE_KNOBS}
+        knobs["unanswered"] = sorted(knobs["unanswered"])
+        return web.json_response({**sim.state.to_json(), "profile": sim.profile, "knobs": knobs})
 
     def post(action: Action) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:

@@ -25,23 +25,23 @@ import math
 import random
 from typing import Any, Final
 
-from custom_components.intecular.api.errors import FrameError
-from custom_components.intecular.api.models import Nightlight, OutletStates
-from custom_components.intecular.api.protocol import (
-    PACKET_ID_MAX,
-    PACKET_ID_MIN,
-    Callback,
-    build_frame,
-    parse_request,
-)
-
 from .frames import garbage_frames, salvage_packet_id
 from .handlers import HANDLERS
 from .identity import Identity
+from .models import Nightlight, Outlets
 from .options import Faults, Quirks, Timings, Variant
+from .profiles import request_key
 from .replies import FAIL, Reply
 from .server import Session, WebSocketServer
 from .state import DeviceState
+from .wire import (
+    PACKET_ID_MAX,
+    PACKET_ID_MIN,
+    BadRequestError,
+    Callback,
+    encode,
+    parse_request,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -89,6 +89,8 @@ class Device:
             garbage=lambda: next(self._garbage),
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._late_replies: set[asyncio.Task[None]] = set()
+        self._interleave = itertools.cycle((Callback.OUTLETS, Callback.SENSORS))
         self._deferred: list[str] | None = None
         self._announce_until = -math.inf
         self._online = asyncio.Event()
@@ -108,7 +110,7 @@ class Device:
 
     def _push_frame(self, callback: Callback, args: Any) -> str:
         puback = 1 if self.quirks.puback_on_push else None
-        return build_frame(self.identity.serial, self._push_id(), callback, args, puback=puback)
+        return encode(self.identity.serial, self._push_id(), callback, args, puback=puback)
 
     def push(self, callback: Callback, args: Any) -> None:
         """Send a push to every client (after the reply, while a request is handled)."""
@@ -122,18 +124,29 @@ class Device:
         """Push 12."""
         self.push(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
 
+    def sensor_args(self) -> list[Any]:
+        """``callbackArgs`` of an 11 frame, with the ``sensor_overrides`` knob applied."""
+        args = self.state.sensor_args(self.quirks)
+        if self.faults.sensor_overrides:
+            args[1] = {**args[1], **self.faults.sensor_overrides}
+        return args
+
+    def outlet_push_args(self) -> list[Any]:
+        """``callbackArgs`` of a 9 push (wrapped when that quirk is on)."""
+        args: list[Any] = self.state.outlets.to_args()
+        return [0, args] if self.quirks.wrapped_outlet_push else args
+
     def push_sensor_readings(self) -> None:
         """Push 11, when the faceplate is there to report."""
         if self.state.faceplate_available:
-            self.push(Callback.SENSORS, self.state.sensor_args(self.quirks))
+            self.push(Callback.SENSORS, self.sensor_args())
 
     # --- state changes that push ---------------------------------------------------------
 
-    def change_outlets(self, outlets: OutletStates) -> None:
+    def change_outlets(self, outlets: Outlets) -> None:
         """Set both outlets and push 9."""
         self.state.outlets = outlets
-        args: list[Any] = outlets.to_args()
-        self.push(Callback.OUTLETS, [0, args] if self.quirks.wrapped_outlet_push else args)
+        self.push(Callback.OUTLETS, self.outlet_push_args())
 
     def change_nightlight(self, nightlight: Nightlight) -> None:
         """Set the white nightlight and push 15."""
@@ -153,21 +166,31 @@ class Device:
     def _on_text(self, session: Session, text: str) -> None:
         try:
             packet_id, callback, args = parse_request(text)
-        except FrameError:
+        except BadRequestError:
             if (salvaged := salvage_packet_id(text)) is not None:
                 self._reply(session, salvaged, 0, FAIL)
             return
         self.requests.append((callback, args))
         self._recent_ids.append(packet_id)
-        if self.faults.reply_delay > 0:
-            self.spawn(self._handle_later(session, packet_id, callback, args))
+        faults = self.faults
+        if request_key(callback, args) in faults.unanswered:
+            return  # read and forgotten: the socket stays healthy
+        delay = faults.reply_delay
+        if callback == Callback.AVAILABLE_UPDATES:
+            delay += faults.update_check_delay
+        if delay > 0:
+            task = asyncio.get_running_loop().create_task(
+                self._handle_later(delay, session, packet_id, callback, args)
+            )
+            self._late_replies.add(task)
+            task.add_done_callback(self._late_replies.discard)
         else:
             self._handle(session, packet_id, callback, args)
 
     async def _handle_later(
-        self, session: Session, packet_id: int, callback: int, args: Any
+        self, delay: float, session: Session, packet_id: int, callback: int, args: Any
     ) -> None:
-        await asyncio.sleep(self.faults.reply_delay)
+        await asyncio.sleep(delay)
         self._handle(session, packet_id, callback, args)
 
     def _handle(self, session: Session, packet_id: int, callback: int, args: Any) -> None:
@@ -188,8 +211,10 @@ class Device:
     def _reply(self, session: Session, packet_id: int, callback: int, reply: Reply) -> None:
         if self.faults.drop_replies or session not in self._server.sessions:
             return
+        if self.faults.interleave_pushes:
+            self._interleaved_push(session)
         session.send(
-            build_frame(
+            encode(
                 self.identity.serial,
                 packet_id,
                 callback if reply.data else None,
@@ -197,6 +222,14 @@ class Device:
                 puback=reply.puback,
             )
         )
+
+    def _interleaved_push(self, session: Session) -> None:
+        """The next push of the ``interleave_pushes`` cycle (11 only with a faceplate)."""
+        callback = next(self._interleave)
+        if callback == Callback.SENSORS and not self.state.faceplate_available:
+            callback = next(self._interleave)
+        args = self.sensor_args() if callback == Callback.SENSORS else self.outlet_push_args()
+        session.send(self._push_frame(callback, args))
 
     # --- tasks ---------------------------------------------------------------------------
 
@@ -218,7 +251,7 @@ class Device:
             task.cancel()
 
     async def _cancel_all(self) -> None:
-        tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+        tasks = [t for t in self._tasks | self._late_replies if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

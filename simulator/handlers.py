@@ -27,18 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
-from custom_components.intecular.api.models import Nightlight, OutletStates
-from custom_components.intecular.api.protocol import (
-    OCCUPANCY_CALIBRATION_MAX,
-    OCCUPANCY_CALIBRATION_MIN,
-    Callback,
-    MqttCommand,
-)
-
 from .color import InvalidColorCommandError
+from .models import Nightlight
 from .ota import perform_update
 from .prefs import InvalidConfigError, merge_config
 from .replies import FAIL, OK, Reply, data, int_args, is_int
+from .wire import CALIBRATION_SECONDS, Callback, MqttCommand
 
 if TYPE_CHECKING:
     from .device import Device
@@ -119,7 +113,7 @@ def calibrate_occupancy(dev: Device, args: Any) -> Reply:
     """26: learn the empty room for 30-60 s, after a delay."""
     if not (dev.variant.has_radar and dev.state.faceplate_available):
         return FAIL
-    if (values := int_args(args, (OCCUPANCY_CALIBRATION_MIN, OCCUPANCY_CALIBRATION_MAX))) is None:
+    if (values := int_args(args, CALIBRATION_SECONDS)) is None:
         return FAIL
     dev.start_occupancy_calibration(values[0])
     return OK
@@ -130,7 +124,7 @@ def mqtt(dev: Device, args: Any) -> Reply:
     if (values := int_args(args, (0, 2))) is None:
         return FAIL
     connected = dev.state.mqtt_connected
-    if values[0] == MqttCommand.CHECK_CONNECTION or not connected:
+    if values[0] == MqttCommand.CHECK or not connected:
         return Reply(int(connected))
     dev.state.mqtt.discovery_published = values[0] == MqttCommand.SEND_DISCOVERY
     return OK
@@ -159,12 +153,7 @@ def set_outlet(dev: Device, args: Any) -> Reply:
     if (values := int_args(args, (1, 2), (0, 1))) is None:
         return FAIL
     outlet, on = values
-    current = dev.state.outlets
-    dev.change_outlets(
-        OutletStates(bool(on), current.outlet_2)
-        if outlet == 1
-        else OutletStates(current.outlet_1, bool(on))
-    )
+    dev.change_outlets(dev.state.outlets.switched(outlet, bool(on)))
     return OK
 
 
@@ -172,7 +161,7 @@ def get_sensors(dev: Device, _args: Any) -> Reply:
     """11: the faceplate's readings."""
     if not dev.state.faceplate_available:
         return FAIL
-    return data(dev.state.sensor_args(dev.quirks))
+    return data(dev.sensor_args())
 
 
 def get_device_info(dev: Device, _args: Any) -> Reply:
@@ -217,7 +206,7 @@ def set_color_light(dev: Device, args: Any) -> Reply:
         array.apply(args)
     except InvalidColorCommandError:
         return FAIL
-    dev.push(Callback.COLOR_LIGHT, array.to_args())
+    dev.push(Callback.COLOR, array.to_args())
     return OK
 
 
@@ -237,8 +226,8 @@ def get_color_light(dev: Device, args: Any) -> Reply:
 HANDLERS: Final[dict[int, Handler]] = {
     Callback.GET_CONFIG: get_config,
     Callback.SET_CONFIG: set_config,
-    Callback.GET_ACCESSORY_NAMES: get_names,
-    Callback.SET_ACCESSORY_NAMES: set_names,
+    Callback.GET_NAMES: get_names,
+    Callback.SET_NAMES: set_names,
     Callback.RESTART: restart,
     Callback.RESET_NETWORK: restart,
     Callback.FACTORY_RESET: factory_reset,
@@ -248,13 +237,13 @@ HANDLERS: Final[dict[int, Handler]] = {
     Callback.DEVICE_INFO: get_device_info,
     Callback.SET_NIGHTLIGHT: set_nightlight,
     Callback.NIGHTLIGHT: get_nightlight,
-    Callback.SET_COLOR_LIGHT: set_color_light,
-    Callback.COLOR_LIGHT: get_color_light,
+    Callback.SET_COLOR: set_color_light,
+    Callback.COLOR: get_color_light,
     Callback.AVAILABLE_UPDATES: get_available_updates,
     Callback.PERFORM_UPDATE: perform_update,
     Callback.RESTART_FACEPLATE: restart_faceplate,
     Callback.RESET_FACEPLATE: reset_faceplate,
     Callback.CALIBRATE_OCCUPANCY: calibrate_occupancy,
     Callback.MQTT: mqtt,
-    Callback.CALIBRATE_TEMPERATURE_HUMIDITY: calibrate_climate,
+    Callback.CALIBRATE_CLIMATE: calibrate_climate,
 }

@@ -7,7 +7,7 @@ them).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -128,7 +128,11 @@ class Quirks:
 
 @dataclass(slots=True)
 class Faults:
-    """Failures to inject. All off by default."""
+    """Failures to inject, and how far the outlet departs from the friendly one.
+
+    With the defaults the outlet answers everything at once and well; the
+    ``"real"`` profile (``simulator.profiles``) sets the last group of knobs.
+    """
 
     reply_delay: float = 0.0
     """Handle each request this many seconds late (pings are still answered)."""
@@ -153,6 +157,32 @@ class Faults:
 
     faceplate_wifi_ota_fails: bool = False
     """Faceplate updates by method 0 (its own Wi-Fi) fail after some progress."""
+
+    # --- how a real outlet behaves (protocol.md §11 items 28-32; see ``profiles``) ---
+
+    update_check_delay: float = 0.0
+    """Answer 20 this many seconds late; other requests, pings and pushes go on."""
+
+    unanswered: frozenset[str] = frozenset()
+    """Requests never answered (nor carried out), by key: ``"1"``, ``"3"``, ``"20"``,
+    ``"18/7"`` (18 with selector 7), ... The socket stays open and healthy."""
+
+    sensor_overrides: dict[str, object] = field(default_factory=dict)
+    """Values put into every 11 frame (replies and pushes), e.g. ``{"humidity": "nan"}``."""
+
+    ota_ack: bool = True
+    """False: 21 gets no reply at all, while the update it starts runs as usual."""
+
+    connect_delay: float = 0.0
+    """Slow accept: the WebSocket handshake completes this many seconds late."""
+
+    interleave_pushes: bool = False
+    """Send a push (the current 9, or 11, alternately) right before each reply."""
+
+    partial_outlet_updates: bool = False
+    """An outlet update runs only the phases whose part is outdated: web interface only
+    ends on ``23 [3, 1]`` without a reboot, firmware only has no web phase. False: both
+    phases and the reboot, whatever is outdated."""
 
 
 def split_knobs(

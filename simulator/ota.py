@@ -12,11 +12,22 @@ Sequences (protocol.md §6, callbacks 21-23):
 * Faceplate: ``PUBACK: 1``; ``23 [2, 0]``; 22 for target 2; ``23 [2, 1]``; then the
   faceplate restarts (the outlet's sockets stay up) and returns with the new version.
 
-Assumptions: an outlet update always runs both phases (web, then main firmware) and
-installs whatever is newest of both; it is refused (``PUBACK: 0``) when neither is
-outdated. Only one update runs at a time. An injected failure pushes
-``23 [target, 0]`` in place of the progress push that reaches ``ota_fail_at``; the
-versions stay as they were and nothing reboots.
+With the ``partial_outlet_updates`` knob (on in the ``"real"`` profile), which phases
+an outlet update runs depends on what is newer (``available_fw``,
+``available_www``): both, as above; the web interface only (22 for 3, ``23 [3, 1]``,
+then nothing: no reboot, no 12 push, and 20 reports the new ``www_fw_rev`` at once,
+protocol.md §11 item 30); or the main firmware only (22 for 1, ``23 [1, 1]``, reboot).
+The spurious ``23 [1, 0]`` leads every outlet update.
+
+With the ``ota_ack`` knob off, an accepted 21 gets no reply at all (protocol.md §11
+item 28) and the update runs exactly as it would with the reply; a refused one (up
+to date, busy, bad arguments) is still answered ``PUBACK: 0``.
+
+Assumptions: an outlet update installs whatever is newest of both parts; it is
+refused (``PUBACK: 0``) when neither is outdated. Only one update runs at a time. An
+injected failure pushes ``23 [target, 0]`` in place of the progress push that reaches
+``ota_fail_at``; the versions stay as they were (with ``partial_outlet_updates``, a
+web phase that finished before stays installed) and nothing reboots.
 """
 
 from __future__ import annotations
@@ -24,9 +35,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Final
 
-from custom_components.intecular.api.protocol import Callback, OtaMethod, OtaTarget
-
 from .replies import FAIL, OK, Reply, int_args
+from .wire import Callback, OtaMethod, OtaTarget
 
 if TYPE_CHECKING:
     from .device import Device
@@ -42,6 +52,7 @@ def perform_update(dev: Device, args: Any) -> Reply | None:
     state = dev.state
     if state.ota_target is not None:
         return FAIL
+    ack = OK if dev.faults.ota_ack else None
     if values[0] == OtaTarget.OUTLET:
         if not state.firmware.outlet_outdated:
             return FAIL
@@ -50,12 +61,12 @@ def perform_update(dev: Device, args: Any) -> Reply | None:
             dev.run_update(_outlet_revb(dev))
             return None
         dev.run_update(_outlet(dev))
-        return OK
+        return ack
     if not (state.faceplate_available and state.firmware.faceplate_outdated):
         return FAIL
     state.ota_target = OtaTarget.FACEPLATE
     dev.run_update(_faceplate(dev, OtaMethod(values[1])))
-    return OK
+    return ack
 
 
 def _result(dev: Device, target: OtaTarget, success: bool) -> None:
@@ -79,13 +90,22 @@ async def _download(dev: Device, target: OtaTarget, fail_at: int | None = None) 
 
 
 async def _outlet(dev: Device) -> None:
+    firmware = dev.state.firmware
+    partial = dev.faults.partial_outlet_updates
     if dev.quirks.spurious_ota_zero:
         _result(dev, OtaTarget.OUTLET, False)
-    for target in (OtaTarget.OUTLET_WEB, OtaTarget.OUTLET):
-        if not await _download(dev, target):
+    if not partial or firmware.www != firmware.www_available:
+        if not await _download(dev, OtaTarget.OUTLET_WEB):
             return
-        _result(dev, target, True)
-    await dev.reboot_cycle(dev.timings.reboot_delay, dev.state.firmware.install_outlet)
+        if partial:
+            firmware.install_web()  # the web partition is live at once, without a reboot
+        _result(dev, OtaTarget.OUTLET_WEB, True)
+    if partial and firmware.im == firmware.im_available:
+        return  # web interface only: no reboot (protocol.md §6 / 23)
+    if not await _download(dev, OtaTarget.OUTLET):
+        return
+    _result(dev, OtaTarget.OUTLET, True)
+    await dev.reboot_cycle(dev.timings.reboot_delay, firmware.install_outlet)
 
 
 async def _outlet_revb(dev: Device) -> None:

@@ -14,16 +14,16 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, Self
 
-from custom_components.intecular.api.models import ColorLight, Nightlight, OutletStates
-from custom_components.intecular.api.protocol import Callback
-
 from .color import InvalidColorCommandError
 from .control import add_control_routes
 from .device import Device
 from .frames import garbage_frames
+from .models import ColorLight, Nightlight
 from .options import Faults, Quirks, Timings, Variant, split_knobs
 from .prefs import merge_config
+from .profiles import FRIENDLY, coerce_knob, knob_owner, profile_knobs
 from .state import NEWER_VERSIONS
+from .wire import Callback
 
 
 class SimulatedOutlet(Device):
@@ -40,6 +40,10 @@ class SimulatedOutlet(Device):
         hw_rev: str = "revA",
         *,
         update_available: bool = False,
+        available_fw: str | None = None,
+        available_www: str | None = None,
+        available_faceplate_fw: str | None = None,
+        profile: str = FRIENDLY,
         timings: Timings | None = None,
         quirks: Quirks | None = None,
         faults: Faults | None = None,
@@ -49,9 +53,17 @@ class SimulatedOutlet(Device):
 
         ``knobs`` are fields of ``Timings``, ``Quirks`` and ``Faults`` given by name
         (``reboot_delay=0.05``, ``puback_on_push=True``, ...); they override the
-        objects passed in.
+        objects passed in and the ``profile`` (``"friendly"`` or ``"real"``, see
+        ``simulator.profiles``), which overrides the objects passed in.
+
+        ``available_fw``, ``available_www`` and ``available_faceplate_fw`` offer a
+        newer outlet firmware, web interface or faceplate firmware (20 reports them,
+        21 installs them); ``update_available`` offers all three.
         """
-        timing_knobs, quirk_knobs, fault_knobs = split_knobs(knobs)
+        timing_knobs, quirk_knobs, fault_knobs = split_knobs(
+            {**profile_knobs(profile, variant), **knobs}
+        )
+        self.profile = profile
         super().__init__(
             variant,
             serial,
@@ -66,6 +78,7 @@ class SimulatedOutlet(Device):
         )
         if update_available:
             self.set_available_versions(**NEWER_VERSIONS)
+        self.set_available_versions(im=available_fw, www=available_www, pm=available_faceplate_fw)
         add_control_routes(self._server.app, self)
         self._timer: asyncio.Task[None] | None = None
 
@@ -106,6 +119,11 @@ class SimulatedOutlet(Device):
     def connection_count(self) -> int:
         """WebSocket clients connected now."""
         return len(self._server.sessions)
+
+    @property
+    def handshakes_waiting(self) -> int:
+        """Clients whose handshake the ``connect_delay`` knob holds back right now."""
+        return self._server.handshakes_waiting
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -163,12 +181,7 @@ class SimulatedOutlet(Device):
         """Switch an outlet as the app or Matter would (push 9)."""
         if outlet not in (1, 2):
             raise ValueError(f"outlet must be 1 or 2, not {outlet}")
-        current = self.state.outlets
-        self.change_outlets(
-            OutletStates(on, current.outlet_2)
-            if outlet == 1
-            else OutletStates(current.outlet_1, on)
-        )
+        self.change_outlets(self.state.outlets.switched(outlet, on))
 
     async def set_nightlight(self, on: bool, brightness: int | None = None) -> None:
         """Set the Pro's white nightlight (push 15)."""
@@ -180,19 +193,28 @@ class SimulatedOutlet(Device):
             raise ValueError(f"brightness must be 0-100, not {brightness}")
         self.change_nightlight(Nightlight(on, brightness))
 
-    async def set_color_light(self, light: ColorLight) -> None:
+    async def set_color_light(self, light: ColorLight | list[Any] | Any) -> None:
         """Set an Aura colour array as a 17 command would (push 18).
 
-        Raises ValueError for a command the device would refuse.
+        ``light`` is a ``ColorLight`` (``state.color[selector].light``), the
+        ``callbackArgs`` of a 17 command, or any object whose ``to_args(command=True)``
+        returns them. Raises ValueError for a command the device would refuse.
         """
-        array = self.state.color.get(light.selector)
+        if isinstance(light, ColorLight):
+            args = light.to_args()
+        elif isinstance(light, list):
+            args = light
+        else:
+            args = light.to_args(command=True)
+        selector = args[0] if args else None
+        array = self.state.color.get(selector) if isinstance(selector, int) else None
         if array is None:
-            raise ValueError(f"a {self.variant} outlet has no colour array {light.selector}")
+            raise ValueError(f"a {self.variant} outlet has no colour array {selector}")
         try:
-            array.apply(light.to_args(command=True))
+            array.apply(args)
         except InvalidColorCommandError as err:
             raise ValueError(str(err)) from err
-        self.push(Callback.COLOR_LIGHT, array.to_args())
+        self.push(Callback.COLOR, array.to_args())
 
     async def set_sensor(self, key: str, value: float) -> None:
         """Make ``key`` (a wire key of §8) read ``value``, and push 11 now."""
@@ -271,6 +293,18 @@ class SimulatedOutlet(Device):
             firmware.www_available = www
         if pm is not None:
             firmware.pm_available = pm
+
+    def set_knob(self, name: str, value: Any) -> None:
+        """Set one knob of ``timings``, ``quirks`` or ``faults`` by name, at once."""
+        owner = knob_owner(name)
+        target: Any = {Timings: self.timings, Quirks: self.quirks, Faults: self.faults}[owner]
+        setattr(target, name, coerce_knob(name, value))
+
+    def apply_profile(self, profile: str) -> None:
+        """Switch every profile knob to the values of ``profile``, at once."""
+        for name, value in profile_knobs(profile, self.variant).items():
+            self.set_knob(name, value)
+        self.profile = profile
 
     def set_mqtt_connected(self, connected: bool | None) -> None:
         """Force the simulated broker connection up or down (None: follow the config)."""

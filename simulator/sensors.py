@@ -17,9 +17,43 @@ from dataclasses import dataclass
 import random
 from typing import Any, Final
 
-from custom_components.intecular.api.sensors import WIRE_KEYS
-
 from .options import Variant
+
+FLAG_KEYS: Final = frozenset({"temp_valid", "aqi_valid", "lux_valid", "occupancy_valid"})
+"""Validity flags of §8: integers 1/0."""
+
+COUNT_KEYS: Final = frozenset(
+    {
+        "temphumidity_accuracy",
+        "AQI_accuracy",
+        "co2_accuracy",
+        "bvoc_accuracy",
+        "occupancy_state",
+    }
+)
+"""Accuracies and the radar state of §8: small integers."""
+
+READING_KEYS: Final = frozenset(
+    {
+        "temp_celsius",
+        "humidity",
+        "BME680_temp_celsius",
+        "BME680_humidity",
+        "AQI",
+        "pressure",
+        "gas",
+        "co2_equiv",
+        "co2_peak_lvl",
+        "bvoc_equiv",
+        "lux",
+        "distance",
+        "movement_energy",
+        "stationary_energy",
+    }
+)
+"""Measurements of §8: numbers, or numeric strings on some faceplates."""
+
+SENSOR_KEYS: Final = FLAG_KEYS | COUNT_KEYS | READING_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +138,7 @@ class SensorBank:
 
     def set(self, key: str, value: float) -> None:
         """Make the next report show ``value`` for ``key`` (any key of §8)."""
-        if key not in WIRE_KEYS:
+        if key not in SENSOR_KEYS:
             raise ValueError(f"unknown sensor key {key!r}")
         if isinstance(value, bool):
             value = int(value)
@@ -148,7 +182,7 @@ class SensorBank:
         wire: dict[str, Any] = {}
         for key, value in self.readings().items():
             decimals = self.specs[key].decimals
-            reading = WIRE_KEYS[key][1] == "float"
+            reading = key in READING_KEYS
             if reading and as_strings:
                 wire[key] = f"{value:.2f}"
             elif reading and decimals:

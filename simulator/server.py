@@ -81,6 +81,10 @@ class WebSocketServer:
         self._garbage = garbage
         self._runner: web.AppRunner | None = None
         self._site: web.SockSite | None = None
+        self._down = asyncio.Event()
+        """Set while not listening (rebooting or stopped)."""
+        self.handshakes_waiting = 0
+        """Connections held back by the ``connect_delay`` knob right now."""
 
     async def start(self) -> None:
         """Set the app up and start listening (binding an ephemeral port when 0)."""
@@ -113,9 +117,11 @@ class WebSocketServer:
         self.port = sock.getsockname()[1]
         self._site = web.SockSite(self._runner, sock)
         await self._site.start()
+        self._down.clear()
 
     async def unlisten(self) -> None:
         """Close the listening socket: new connections are refused."""
+        self._down.set()
         if self._site is not None:
             site, self._site = self._site, None
             await site.stop()
@@ -135,6 +141,18 @@ class WebSocketServer:
             session.send(frame)
 
     async def _handle_ws(self, request: web.Request) -> web.StreamResponse:
+        if self.faults.connect_delay > 0:  # a slow accept, lost if the outlet goes down
+            self.handshakes_waiting += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.faults.connect_delay):
+                        await self._down.wait()
+            finally:
+                self.handshakes_waiting -= 1
+            if self._down.is_set():
+                if request.transport is not None:
+                    request.transport.abort()
+                raise web.HTTPServiceUnavailable
         ws = web.WebSocketResponse(autoping=False, compress=False, max_msg_size=1 << 20)
         await ws.prepare(request)
         session = Session(ws, request)

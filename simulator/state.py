@@ -11,20 +11,13 @@ from dataclasses import asdict, dataclass
 import random
 from typing import Any, Final
 
-from custom_components.intecular.api.models import (
-    AccessoryNames,
-    DeviceConfig,
-    Nightlight,
-    OutletStates,
-    SensorReadings,
-)
-from custom_components.intecular.api.protocol import OtaTarget
-
 from .color import ColorArray, default_arrays
 from .identity import Identity
+from .models import Nightlight, Outlets
 from .options import Quirks, Variant
 from .prefs import default_config
 from .sensors import SensorBank
+from .wire import OtaTarget
 
 DEFAULT_NAMES: Final = {1: "Outlet 1", 2: "Outlet 2", 3: "Nightlight"}
 NEWER_VERSIONS: Final = {"im": "2.5.0", "www": "1.3.0", "pm": "1.9.3"}
@@ -51,6 +44,10 @@ class Firmware:
     def faceplate_outdated(self) -> bool:
         """Whether the faceplate firmware has a newer version."""
         return self.pm != self.pm_available
+
+    def install_web(self) -> None:
+        """The outlet now serves its newest web interface."""
+        self.www = self.www_available
 
     def install_outlet(self) -> None:
         """The outlet now runs its newest firmware."""
@@ -102,7 +99,7 @@ class DeviceState:
         self.boot_count = 0
         self.ota_target: OtaTarget | None = None
         """The module being updated, if any."""
-        self.outlets = OutletStates(False, False)
+        self.outlets = Outlets(False, False)
         self.nightlight = Nightlight(False, 35)
         self.color: dict[int, ColorArray] = {}
         self.config: dict[str, Any] = {}
@@ -111,7 +108,7 @@ class DeviceState:
 
     def factory_reset(self) -> None:
         """Defaults for everything a user can change (identity and firmware stay)."""
-        self.outlets = OutletStates(False, False)
+        self.outlets = Outlets(False, False)
         self.nightlight = Nightlight(False, 35)
         self.color = default_arrays() if self.variant.has_color else {}
         self.config = default_config(self.variant)
@@ -135,16 +132,6 @@ class DeviceState:
             return self.mqtt.connected_override
         mqtt = self.config["sys_prefs"]["mqtt"]
         return bool(mqtt["enabled"]) and bool(mqtt["mqtt_broker_url"])
-
-    @property
-    def sensor_readings(self) -> SensorReadings:
-        """The sensor report as the client models parse it."""
-        return SensorReadings.from_args(self.sensors.to_args(self.variant.sensor_device_type))
-
-    @property
-    def device_config(self) -> DeviceConfig:
-        """The configuration as the client models parse it."""
-        return DeviceConfig.from_args(self.config)
 
     # --- wire forms ---------------------------------------------------------------
 
@@ -193,7 +180,7 @@ class DeviceState:
 
     def names_args(self, quirks: Quirks) -> Any:
         """``callbackArgs`` of a 3 reply: bare list or the vendor's wrapper."""
-        names = AccessoryNames(self.names).to_args()
+        names = [{"accessory": a, "name": n} for a, n in sorted(self.names.items())]
         return {"payload": names} if quirks.names_shape == "wrapped" else names
 
     def sensor_args(self, quirks: Quirks) -> list[Any]:

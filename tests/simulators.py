@@ -12,12 +12,18 @@ type SimFactory = Callable[..., Awaitable[SimulatedOutlet]]
 
 
 @contextlib.asynccontextmanager
-async def simulators(defaults: dict[str, Any]) -> AsyncIterator[SimFactory]:
-    """Start outlets on 127.0.0.1 with ``defaults`` (timings, seed) under each one's options."""
+async def simulators(
+    defaults: dict[str, Any], profile: str = "friendly"
+) -> AsyncIterator[SimFactory]:
+    """Start outlets on 127.0.0.1 with ``defaults`` (timings, seed) under each one's options.
+
+    Every outlet behaves as ``profile`` says (``"friendly"`` or ``"real"``) unless its
+    options name another ``profile`` or override single knobs.
+    """
     sims: list[SimulatedOutlet] = []
 
     async def factory(variant: str = "pro", **options: Any) -> SimulatedOutlet:
-        sim = SimulatedOutlet(variant, **{**defaults, **options})
+        sim = SimulatedOutlet(variant, **{"profile": profile, **defaults, **options})
         sims.append(sim)
         await sim.start()
         return sim

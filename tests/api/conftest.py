@@ -47,9 +47,15 @@ def auto_enable_custom_integrations() -> None:
 
 
 @pytest.fixture
-async def make_sim() -> AsyncIterator[SimFactory]:
+def profile() -> str:
+    """How the simulated outlets behave ("friendly" or "real"); parametrize to change it."""
+    return "friendly"
+
+
+@pytest.fixture
+async def make_sim(profile: str) -> AsyncIterator[SimFactory]:
     """Start simulators on 127.0.0.1 with tiny timings; all stop after the test."""
-    async with simulators(FAST) as factory:
+    async with simulators(FAST, profile) as factory:
         yield factory
 
 

@@ -197,9 +197,16 @@ async def test_random_frames_never_hurt_a_live_connection(
     warning_log.clock.now += 30.0 * minutes
     for frame in batch:
         await sim.send_raw(frame)
-    assert await client.get_outlets() == sim.state.outlets  # every frame above is handled
+    outlets = await client.get_outlets()
+    assert outlets.to_args() == sim.state.outlets.to_args()  # every frame above is handled
     await sim.press_button(2)
-    await wait_until(lambda: pushes.received and pushes.received[-1] == sim.state.outlets)
+    await wait_until(
+        lambda: (
+            bool(pushes.received)
+            and isinstance(push := pushes.received[-1], OutletStates)
+            and push.to_args() == sim.state.outlets.to_args()
+        )
+    )
     assert all(isinstance(push, get_args(Push.__value__)) for push in pushes.received)
     pushes.unsubscribe()
 

@@ -43,7 +43,7 @@ async def test_perform_update_faceplate(make_sim: SimFactory, make_client: Clien
     client = await make_client(sim)
     await client.perform_update(OtaTarget.FACEPLATE, OtaMethod.FACEPLATE_WIFI)
     assert last_request(sim) == (21, [2, 0])
-    assert sim.state.ota_target is OtaTarget.FACEPLATE
+    assert sim.state.ota_target == OtaTarget.FACEPLATE
     with pytest.raises(IntecularCommandRefusedError):  # one update at a time
         await client.perform_update(OtaTarget.FACEPLATE)
     assert last_request(sim) == (21, [2, 1])  # default method: via the outlet
@@ -56,7 +56,7 @@ async def test_perform_update_outlet_rev_a(
     client = await make_client(sim)
     await client.perform_update(OtaTarget.OUTLET, OtaMethod.VIA_OUTLET)
     assert last_request(sim) == (21, [1, 0])  # the method is for faceplates only
-    assert sim.state.ota_target is OtaTarget.OUTLET
+    assert sim.state.ota_target == OtaTarget.OUTLET
     assert client.connected
 
 

@@ -11,7 +11,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular.api import OutletInfo
+from custom_components.intecular.api import (
+    DeviceConfig,
+    Nightlight,
+    OutletInfo,
+    OutletStates,
+    SensorReadings,
+)
 from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.coordinator import IntecularCoordinator
 from simulator import SimulatedOutlet
@@ -73,16 +79,18 @@ def differences(hass: HomeAssistant, entry: MockConfigEntry, sim: SimulatedOutle
         if shown != actual:
             found.append(f"{what}: Home Assistant has {shown!r}, the outlet {actual!r}")
 
-    check("outlets", data.outlets, device.outlets)
+    # the outlet's state as it reports it, read with the client's models
+    check("outlets", data.outlets, OutletStates.from_args(device.outlets.to_args()))
     for number, entity_id in ((1, OUTLET_1), (2, OUTLET_2)):
         check(entity_id, _state(hass, entity_id), _on_off(device.outlets.is_on(number)))
-    check("configuration", data.config, device.device_config)
+    check("configuration", data.config, DeviceConfig.from_args(device.config))
     check("device info", data.info, OutletInfo.from_args(device.device_info_args(sim.quirks)))
     if sim.variant.has_nightlight:
-        check("nightlight", data.nightlight, device.nightlight)
+        check("nightlight", data.nightlight, Nightlight.from_args(device.nightlight.to_args()))
         check(NIGHTLIGHT, _state(hass, NIGHTLIGHT), _on_off(device.nightlight.on))
     if device.faceplate_available:
-        check("sensors", data.sensors, device.sensor_readings)
+        readings = device.sensors.to_args(sim.variant.sensor_device_type)
+        check("sensors", data.sensors, SensorReadings.from_args(readings))
     return found
 
 

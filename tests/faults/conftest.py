@@ -7,6 +7,7 @@ from tests.integration.conftest import (  # noqa: F401 - fixtures, found by name
     config_entry,
     fast_reconnect,
     init_integration,
+    profile,
     simulator,
     variant,
 )

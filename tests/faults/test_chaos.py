@@ -20,7 +20,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular.api import Callback, OutletStates
+from custom_components.intecular.api import Callback
 from custom_components.intecular.aura import to_percent
 from simulator import SimulatedOutlet
 from simulator.handlers import HANDLERS
@@ -55,7 +55,7 @@ class Command:
 
 
 def _pref(sim: SimulatedOutlet, path: str) -> Any:
-    return sim.state.device_config.accessory.get(path)
+    return sim.state.config["acc_prefs"].get(path)
 
 
 def _random_command(rng: random.Random) -> Command:
@@ -192,7 +192,7 @@ class PressDuringRead:
             if self.armed:
                 self.armed = False
                 outlets = dev.state.outlets
-                dev.change_outlets(OutletStates(outlets.outlet_1, not outlets.outlet_2))
+                dev.change_outlets(outlets.switched(2, not outlets.outlet_2))
                 self.pressed = True
             return answer(dev, args)
 

@@ -35,9 +35,17 @@ def variant() -> str:
 
 
 @pytest.fixture
-async def simulator(variant: str) -> AsyncGenerator[SimulatedOutlet]:
+def profile() -> str:
+    """How the simulated outlet behaves ("friendly" or "real"); parametrize to change it."""
+    return "friendly"
+
+
+@pytest.fixture
+async def simulator(variant: str, profile: str) -> AsyncGenerator[SimulatedOutlet]:
     """A running simulated outlet with no sensor timer (pushes only when told)."""
-    async with SimulatedOutlet(variant, serial=SERIAL, seed=7, sensor_interval=0, **FAST) as sim:
+    async with SimulatedOutlet(
+        variant, serial=SERIAL, seed=7, sensor_interval=0, profile=profile, **FAST
+    ) as sim:
         yield sim
 
 

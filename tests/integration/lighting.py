@@ -29,8 +29,8 @@ def state_of(hass: HomeAssistant, entity_id: str) -> State:
 
 
 def array(simulator: SimulatedOutlet, selector: int = 5) -> ColorLight:
-    """The array as the simulated device reports it (18)."""
-    return simulator.state.color[selector].light
+    """The array as the simulated device reports it (18), parsed by the client's model."""
+    return ColorLight.from_args(simulator.state.color[selector].to_args())
 
 
 def commands(simulator: SimulatedOutlet) -> list[Any]:

@@ -127,9 +127,15 @@ def auto_enable_custom_integrations() -> None:
 
 
 @pytest.fixture
-async def make_sim() -> AsyncIterator[SimFactory]:
+def profile() -> str:
+    """How the simulated outlets behave ("friendly" or "real"); parametrize to change it."""
+    return "friendly"
+
+
+@pytest.fixture
+async def make_sim(profile: str) -> AsyncIterator[SimFactory]:
     """Start simulators with tiny timings; all are stopped after the test."""
-    async with simulators(FAST) as factory:
+    async with simulators(FAST, profile) as factory:
         yield factory
 
 
@@ -170,3 +176,9 @@ async def client(sim: SimulatedOutlet, connect: ClientFactory) -> Client:
 def args_of(frame: dict[str, Any]) -> Any:
     """``payload.callbackArgs`` of a frame."""
     return frame["payload"]["callbackArgs"]
+
+
+def callback_of(frame: dict[str, Any]) -> int | None:
+    """``payload.callbackName`` of a frame, None without payload."""
+    callback: int | None = frame.get("payload", {}).get("callbackName")
+    return callback

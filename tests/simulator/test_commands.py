@@ -131,7 +131,7 @@ async def test_config_partial_update(sim: SimulatedOutlet, client: Client, wrap:
     expected["acc_prefs"]["homeAwayMode"]["enabled"] = 1
     expected["sys_prefs"]["mqtt"].update(qos=2, mqtt_broker_url="mqtt://10.0.0.2")
     assert after == expected
-    assert sim.state.device_config.accessory["homeAwayMode.enabled"] == 1
+    assert sim.state.config["acc_prefs"]["homeAwayMode"]["enabled"] == 1
 
 
 async def test_config_internet_is_read_only(sim: SimulatedOutlet, client: Client) -> None:

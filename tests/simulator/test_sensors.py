@@ -48,7 +48,7 @@ async def test_set_and_remove_sensor(sim: SimulatedOutlet, client: Client) -> No
     await sim.set_sensor("temp_celsius", 25.5)
     _, readings = args_of(await client.push(11))
     assert readings["temp_celsius"] == 25.5
-    assert sim.state.sensor_readings.temperature == 25.5
+    assert sim.state.sensors.readings()["temp_celsius"] == 25.5
     await sim.set_sensor("temp_valid", 0)
     assert args_of(await client.push(11))[1]["temp_valid"] == 0
     await sim.remove_sensor("distance")

@@ -1,0 +1,101 @@
+"""Firmware updates as a real outlet runs them: unacknowledged, partial, either faceplate method."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ClientFactory, SimFactory, args_of
+from .test_ota import ota_pushes, progress
+
+# --- ota_ack ------------------------------------------------------------------------------
+
+
+async def test_unacknowledged_outlet_update(make_sim: SimFactory, connect: ClientFactory) -> None:
+    sim = await make_sim("pro", update_available=True, ota_ack=False)
+    client = await connect(sim)
+    update = await client.send(21, [1, 0])
+    expected = [(23, [1, 0]), *progress(3), (23, [3, 1]), *progress(1), (23, [1, 1])]
+    assert await ota_pushes(client, len(expected)) == expected  # the socket stayed open
+    assert await client.closed()  # then the reboot
+    assert all(frame.get("packetID") != update for frame in client.pushes)
+    await sim.wait_until_online()
+    client = await connect(sim)
+    assert args_of(await client.push(12))["IM"]["fw_rev"] == "2.5.0"
+
+
+async def test_unacknowledged_faceplate_update(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    sim = await make_sim("pro", update_available=True, ota_ack=False)
+    client = await connect(sim)
+    update = await client.send(21, [2, 1])
+    expected = [(23, [2, 0]), *progress(2), (23, [2, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    assert args_of(await client.push(12))["PM"]["fw_rev"] == "1.9.3"
+    assert all(frame.get("packetID") != update for frame in client.pushes)
+
+
+# --- firmware scenarios -------------------------------------------------------------------
+
+
+async def test_web_interface_only_update(make_sim: SimFactory, connect: ClientFactory) -> None:
+    sim = await make_sim("pro", available_www="1.3.0", partial_outlet_updates=True)
+    client = await connect(sim)
+    assert args_of(await client.request(20))["IM"] == {
+        "fw_rev": "2.4.7",
+        "available_fw_rev": "2.4.7",
+        "www_fw_rev": "1.2.0",
+        "available_www_fw_rev": "1.3.0",
+    }
+    assert (await client.request(21, [1, 0]))["PUBACK"] == 1
+    expected = [(23, [1, 0]), *progress(3), (23, [3, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    await sim.wait_idle()
+    # no reboot, no 12 push: the same socket reads the new web interface version
+    assert await client.pushes_before_next_reply() == []
+    assert args_of(await client.request(20))["IM"]["www_fw_rev"] == "1.3.0"
+    assert args_of(await client.request(12))["IM"]["fw_rev"] == "2.4.7"
+    assert sim.state.boot_count == 0
+    assert sim.total_connections == 1
+
+
+async def test_firmware_only_update(make_sim: SimFactory, connect: ClientFactory) -> None:
+    sim = await make_sim("aura", available_fw="2.5.0", partial_outlet_updates=True)
+    client = await connect(sim)
+    assert (await client.request(21, [1, 0]))["PUBACK"] == 1
+    expected = [(23, [1, 0]), *progress(1), (23, [1, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    assert await client.closed()
+    await sim.wait_until_online()
+    client = await connect(sim)
+    assert args_of(await client.push(12))["IM"]["fw_rev"] == "2.5.0"
+    updates = args_of(await client.request(20))["IM"]
+    assert (updates["fw_rev"], updates["www_fw_rev"]) == ("2.5.0", "1.2.0")
+
+
+@pytest.mark.parametrize("method", [0, 1])
+async def test_faceplate_update_either_method(
+    make_sim: SimFactory, connect: ClientFactory, method: int
+) -> None:
+    sim = await make_sim("aura", available_faceplate_fw="2.0.0")
+    client = await connect(sim)
+    assert (await client.request(21, [1, 0]))["PUBACK"] == 0  # the outlet is up to date
+    assert (await client.request(21, [2, method]))["PUBACK"] == 1
+    expected = [(23, [2, 0]), *progress(2), (23, [2, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    assert args_of(await client.push(12))["PM"]["fw_rev"] == "2.0.0"
+    assert sim.state.boot_count == 0
+
+
+async def test_friendly_web_only_update_keeps_both_phases(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    """Without ``partial_outlet_updates`` every outlet update runs both phases and reboots."""
+    sim = await make_sim("pro", available_www="1.3.0")
+    client = await connect(sim)
+    assert (await client.request(21, [1, 0]))["PUBACK"] == 1
+    expected = [(23, [1, 0]), *progress(3), (23, [3, 1]), *progress(1), (23, [1, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    assert await client.closed()
+    await sim.wait_until_online()
+    assert (sim.state.firmware.im, sim.state.firmware.www) == ("2.4.7", "1.3.0")
