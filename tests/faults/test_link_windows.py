@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Callback, OutletStates
@@ -88,7 +90,10 @@ async def test_a_drop_right_behind_the_reconnect_read_is_not_forgotten(
 
 
 async def test_another_outlet_at_the_address_is_never_adopted(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """After a power cut another outlet got this one's address; it talks a lot.
 
@@ -96,6 +101,7 @@ async def test_another_outlet_at_the_address_is_never_adopted(
     pressed, it pushes) and never shows any of it; when the entry's outlet is back,
     everything is its own again.
     """
+    caplog.set_level(logging.DEBUG, logger="custom_components.intecular")
     coordinator = coordinator_of(init_integration)
     seen: list[tuple[str, OutletStates]] = []
     coordinator.async_add_listener(
@@ -123,7 +129,7 @@ async def test_another_outlet_at_the_address_is_never_adopted(
         await stranger.drop_connections()
     assert all(serial == simulator.serial for serial, _ in seen)
     assert all(outlets == before for _, outlets in seen)
-    assert "found" in (coordinator.last_error or "")  # it was told apart by its serial
+    assert f"found {STRANGER}" in caplog.text  # it was told apart by its serial
     # our outlet comes back at its address
     simulator._server.port = port
     await simulator._come_back_after(0)

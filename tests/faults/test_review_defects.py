@@ -100,7 +100,7 @@ async def test_a_setting_written_during_a_re_read_is_kept(
     )
     await poll(lambda: coordinator._resync is not None and coordinator._resync.done(), "re-read")
     await hass.async_block_till_done()
-    assert simulator.state.device_config.accessory["pmIndicatorBrightness"] == 20
+    assert simulator.state.config["acc_prefs"]["pmIndicatorBrightness"] == 20
     assert hass.states.get(INDICATOR_BRIGHTNESS).state == "20"
     assert differences(hass, init_integration, simulator) == []
 
@@ -128,7 +128,7 @@ async def test_a_pair_check_uses_the_configuration_as_it_is_now(
     await hass.services.async_call(
         NUMBER_DOMAIN, SERVICE_SET_VALUE, {ATTR_ENTITY_ID: minimum, ATTR_VALUE: 80}, blocking=True
     )
-    assert simulator.state.device_config.accessory["adaptiveMinBrightness"] == 80
+    assert simulator.state.config["acc_prefs"]["adaptiveMinBrightness"] == 80
 
 
 async def test_a_part_that_is_not_answered_is_logged_once_and_asked_again(
