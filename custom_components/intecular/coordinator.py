@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from datetime import datetime
@@ -35,7 +34,7 @@ from .const import (
     SENSOR_SILENCE_TIMEOUT,
 )
 from .devices import async_sync_devices
-from .outage import Outage, reconnect_delay
+from .link import Link
 from .parts import PartReader
 from .state import (
     DeviceState,
@@ -46,14 +45,10 @@ from .state import (
     parts_to_read,
     read_essentials,
     read_part,
-    with_part,
 )
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
-
-# After an unexpected error in the connection's upkeep, the wait before it goes on.
-RECONNECT_AFTER_ERROR = 1.0
 
 
 # How a failed command reads to the user, most specific first.
@@ -102,11 +97,15 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self.client = client
         # Frames of another outlet (one that got this outlet's address) never get here.
         client.expected_serial = entry.unique_id
-        self.reconnects = 0
-        self.last_error: str | None = None
         self._started = False  # True once the first refresh produced data
-        self._reader: asyncio.Task[None] | None = None
-        self._outage = Outage(hass, self._grace_expired)
+        self._link: Link[tuple[DeviceState, bool]] = Link(
+            hass,
+            entry,
+            client,
+            read=self._read_state,
+            restored=self._restored,
+            unavailable=self._grace_expired,
+        )
         self._resync: asyncio.Task[None] | None = None
         # Set when a push asks for a re-read; a read that started earlier is stale then.
         self._resync_wanted = False
@@ -116,21 +115,29 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # The pushes that arrived during each full read under way: a read answers part by
         # part, so a push that follows one part's answer is newer than the read.
         self._pushes_during_reads: list[list[Push]] = []
-        # Whether the open socket's outlet proved to be this entry's (its 12 was read).
-        self._verified = False
-        # How often each DeviceState field changed by a push or a write: a read of a
-        # part that changed while it was under way is older than what is shown.
-        self._changes: Counter[str] = Counter()
         self._parts = PartReader(self)
         client.subscribe(self._handle_push)
-        client.on_disconnect(self._connection_lost)
+
+    @property
+    def reconnects(self) -> int:
+        """How often the link was restored since setup."""
+        return self._link.reconnects
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the link last failed (for diagnostics and the unavailable log line)."""
+        return self._link.last_error
+
+    @last_error.setter
+    def last_error(self, error: str | None) -> None:
+        self._link.last_error = error
 
     # --- reading the state ----------------------------------------------------------
 
     async def _async_update_data(self) -> DeviceState:
         """The first refresh: connect, read the essentials, give the rest a moment."""
         try:
-            await self._open()
+            await self._link.open()
             state, config_read = await self._read_state()
         except WrongOutletError as err:
             await self.client.close()
@@ -170,7 +177,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """
         client = self.client
         generation = client.generation
-        config_before = self._changes["config"]
+        config_before = self._parts.changes["config"]
         pushes: list[Push] = []
         self._pushes_during_reads.append(pushes)
         try:
@@ -179,7 +186,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             if expected is not None and info.outlet.serial != expected:
                 # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
                 raise WrongOutletError(expected, info.outlet.serial)
-            self._verified = True
+            self._link.verified = True
             outlets, config = await rest()
         finally:
             self._pushes_during_reads.remove(pushes)
@@ -187,7 +194,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
         if self._started:
             state = replace(self.data, info=info, outlets=outlets)
-            if config is not None and self._changes["config"] == config_before:
+            if config is not None and self._parts.changes["config"] == config_before:
                 state = replace(state, config=config)
         else:
             state = DeviceState(info=info, outlets=outlets, config=config)
@@ -198,38 +205,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self._check_faceplate(state.info)
         return state, config is not None
 
-    @callback
-    def read_token(self, field: str) -> tuple[int, int]:
-        """What a read of one field must still match when it answers (see apply_read)."""
-        return (self.client.generation, self._changes[field])
-
-    @callback
-    def apply_read(self, field: str, token: tuple[int, int], value: Any) -> None:
-        """Show what a read of one part found, unless it is older than what is shown.
-
-        It is dropped when the link it came over is gone, or when the part changed
-        (a push, a write) while the read was under way.
-        """
-        if not self.client.connected or token != self.read_token(field):
-            LOGGER.debug("Dropped an outdated read of the %s of %s", field, self.client.host)
-            return
-        if field == Part.SENSORS:
-            self._sensor_watchdog.feed()
-        self.async_update_state(lambda state: with_part(state, Part(field), value))
-
     @property
     def link_ready(self) -> bool:
         """Whether the link is up, verified and its essentials read."""
-        return self._outage.ready and self.client.connected
-
-    @callback
-    def _read_parts_soon(self, state: DeviceState, *, config: bool) -> None:
-        """Read the optional parts after the essentials (Home Assistant tracks the task)."""
-        self.config_entry.async_create_task(
-            self.hass,
-            self._parts.read(parts_to_read(state, config=config)),
-            f"{DOMAIN} parts {self.client.host}",
-        )
+        return self._link.ready
 
     async def async_request_refresh(self) -> None:
         """A manual refresh (``homeassistant.update_entity``): a resync of the live link.
@@ -248,74 +227,24 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     # --- the connection -------------------------------------------------------------
 
-    async def _open(self) -> None:
-        """Connect and start reading the socket."""
-        self._verified = False
-        await self.client.connect()
-        self._reader = self.config_entry.async_create_background_task(
-            self.hass, self._read_socket(), f"{DOMAIN} reader {self.client.host}"
-        )
-
-    async def _read_socket(self) -> None:
-        try:
-            await self.client.listen()
-        except IntecularConnectionError as err:
-            self.last_error = str(err)
-            LOGGER.debug("%s", err)
-
     @callback
     def start(self) -> None:
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
-        if self.client.connected:
-            self._outage.ended()
-        self.config_entry.async_create_background_task(
-            self.hass, self._supervise(), f"{DOMAIN} supervisor {self.client.host}"
-        )
+        self._link.start()
         self.config_entry.async_on_unload(
             async_track_time_interval(
                 self.hass, self._names_due, NAMES_REFRESH_INTERVAL, cancel_on_shutdown=True
             )
         )
 
-    async def _supervise(self) -> None:
-        """Wait for the socket to drop, then reconnect; until shutdown.
-
-        Nothing may end this loop but shutdown: an error is logged and the loop goes on.
-        """
-        while True:
-            try:
-                if self._reader is not None:
-                    await asyncio.wait([self._reader])
-                if self._outage.stopped:
-                    return
-                await self._reconnect()
-            except Exception:  # noqa: BLE001 - logged; the next drop must still reconnect
-                LOGGER.exception("Keeping the connection to %s failed", self.client.host)
-                await asyncio.sleep(RECONNECT_AFTER_ERROR)
-
-    async def _reconnect(self) -> None:
-        """Reconnect and re-read: immediately, then often for a minute, then backing off."""
-        delay = 0.0
-        began = self.hass.loop.time()
-        while not self._outage.stopped:
-            if delay:
-                await asyncio.sleep(delay)
-            delay = reconnect_delay(delay, self.hass.loop.time() - began)
-            try:
-                await self._open()
-                state, config_read = await self._read_state()
-            except IntecularError as err:
-                self.last_error = str(err)
-                LOGGER.debug("Reconnecting to %s failed: %s", self.client.host, err)
-                await self.client.close()
-                continue
-            # No await since the read checked the link: it is still the live one.
-            self.reconnects += 1
-            self._connection_restored()
-            self._publish(state)
-            self._read_parts_soon(state, config=not config_read)
-            return
+    @callback
+    def _restored(self, result: tuple[DeviceState, bool]) -> None:
+        """The link is back and its essentials read: show them, read the rest."""
+        state, config_read = result
+        self.last_update_success = True
+        self._publish(state)
+        self._parts.read_soon(state, config=not config_read)
 
     @property
     def has_faceplate(self) -> bool:
@@ -328,13 +257,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @property
     def disconnected_since(self) -> datetime | None:
         """When the current outage began; None while connected."""
-        return self._outage.since
-
-    @callback
-    def _connection_lost(self) -> None:
-        """The socket is gone (called by the client, before anything else runs)."""
-        self._verified = False
-        self._outage.began()
+        return self._link.since
 
     @callback
     def _grace_expired(self) -> None:
@@ -342,23 +265,13 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self.last_update_success = False
         self.async_update_listeners()
 
-    @callback
-    def _connection_restored(self) -> None:
-        if self._outage.ended():
-            LOGGER.info("%s is back online", self.client.host)
-        self.last_update_success = True
-
     async def async_move(self, host: str, port: int) -> None:
         """Follow the outlet to a new address: drop the socket, reconnect there."""
-        if (host, port) == (self.client.host, self.client.port):
-            return
-        LOGGER.debug("Outlet moved from %s to %s:%s", self.client.host, host, port)
-        self.client.host, self.client.port = host, port
-        await self.client.close()
+        await self._link.move(host, port)
 
     async def async_shutdown(self) -> None:
         """Close the socket and cancel every timer (unload, Home Assistant stop)."""
-        self._outage.stop()
+        self._link.stop()
         self._sensor_watchdog.stop()
         self._parts.cancel()
         await super().async_shutdown()
@@ -378,7 +291,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             listener(push)
         for pushes in self._pushes_during_reads:
             pushes.append(push)
-        if not self._started or not self._verified:
+        if not self._started or not self._link.verified:
             return  # a read under way applies it once the outlet proved to be this one
         state = self.data
         if isinstance(push, SensorReadings):
@@ -397,9 +310,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Hand a new state to the entities (each writes only if its own part changed)."""
         old = self.data
         self.data = state
-        changed = changed_fields(old, state)
-        self._changes.update(changed)
-        self._parts.filled(changed)
+        self._parts.changed(changed_fields(old, state))
         if self._started and old.info != state.info:
             try:
                 async_sync_devices(self.hass, self.config_entry, old.info, state.info)
@@ -492,9 +403,14 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     async def async_read_part(self, part: Part) -> None:
         """Read one part now (e.g. the configuration before a check); errors raise."""
-        token = self.read_token(part.value)
+        token = self._parts.token(part)
         value = await self.async_command(lambda client: read_part(client, part))
-        self.apply_read(part.value, token, value)
+        self._parts.apply(part, token, value)
+
+    @callback
+    def sensors_read(self) -> None:
+        """The sensors were just read: the faceplate is there."""
+        self._sensor_watchdog.feed()
 
     # --- commands -------------------------------------------------------------------
 
@@ -509,7 +425,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         push that follows confirms it (or corrects it, if someone else was faster).
         """
         try:
-            await self._outage.wait_until_ready()
+            await self._link.wait_until_ready()
             result = await command(self.client)
         except IntecularError as err:
             key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))

@@ -12,6 +12,7 @@ the link is down. A push of that part fills it just as well.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -19,7 +20,7 @@ from homeassistant.core import callback
 
 from .api import IntecularConnectionError, IntecularError
 from .const import DOMAIN, LOGGER
-from .state import Part, parts_to_read, read_part
+from .state import DeviceState, Part, parts_to_read, read_part, with_part
 
 if TYPE_CHECKING:
     from .coordinator import IntecularCoordinator
@@ -35,6 +36,9 @@ class PartReader:
         """Nothing is read until ``read()``."""
         self._coordinator = coordinator
         self.missing: set[Part] = set()
+        # How often each DeviceState field changed by a push or a write: a read of a
+        # part that changed while it was under way is older than what is shown.
+        self.changes: Counter[str] = Counter()
         self._logged: set[Part] = set()
         self._retry: asyncio.Task[None] | None = None
 
@@ -45,9 +49,44 @@ class PartReader:
                 return
 
     @callback
-    def filled(self, fields: Iterable[str]) -> None:
-        """These fields just got a value (a push, a write): no need to ask for them."""
+    def read_soon(self, state: DeviceState, *, config: bool) -> None:
+        """Read the parts ``state`` calls for (Home Assistant tracks the task).
+
+        ``config``: the configuration too (it did not answer with the essentials).
+        """
+        coordinator = self._coordinator
+        coordinator.config_entry.async_create_task(
+            coordinator.hass,
+            self.read(parts_to_read(state, config=config)),
+            f"{DOMAIN} parts {coordinator.client.host}",
+        )
+
+    @callback
+    def changed(self, fields: Iterable[str]) -> None:
+        """These fields just changed (a push, a write, a read): count, stop asking."""
+        fields = list(fields)
+        self.changes.update(fields)
         self.missing.difference_update(Part(name) for name in fields if name in _PART_NAMES)
+
+    @callback
+    def token(self, part: Part) -> tuple[int, int]:
+        """What a read of ``part`` must still match when it answers (see ``apply``)."""
+        return (self._coordinator.client.generation, self.changes[part.value])
+
+    @callback
+    def apply(self, part: Part, token: tuple[int, int], value: Any) -> None:
+        """Show what a read of one part found, unless it is older than what is shown.
+
+        It is dropped when the link it came over is gone, or when the part changed
+        (a push, a write) while the read was under way.
+        """
+        coordinator = self._coordinator
+        if not coordinator.client.connected or token != self.token(part):
+            LOGGER.debug("Dropped an outdated read of the %s of %s", part, coordinator.client.host)
+            return
+        if part is Part.SENSORS:
+            coordinator.sensors_read()
+        coordinator.async_update_state(lambda state: with_part(state, part, value))
 
     async def _read(self, part: Part) -> bool:
         """Read one part and apply it; False when the link is gone."""
@@ -56,7 +95,7 @@ class PartReader:
         if not client.connected:
             self.missing.add(part)
             return False
-        token = coordinator.read_token(part.value)
+        token = self.token(part)
         try:
             value: Any = await read_part(client, part)
         except IntecularConnectionError as err:
@@ -70,7 +109,7 @@ class PartReader:
         if part in self._logged:
             self._logged.discard(part)
             LOGGER.info("%s answered for its %s again", client.host, part)
-        coordinator.apply_read(part.value, token, value)
+        self.apply(part, token, value)
         return True
 
     @callback
