@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 PART_RETRY_FIRST: Final = 10.0
 PART_RETRY_MAX: Final = 600.0
 
+# How the log names each part, with its callback.
+_LABELS: Final = {
+    Part.CONFIG: "settings (1)",
+    Part.NAMES: "names (3)",
+    Part.SENSORS: "sensor readings (11)",
+    Part.NIGHTLIGHT: "nightlight (15)",
+    Part.COLOR_LIGHT: "colour light (18 [5])",
+    Part.INDICATOR_LIGHT: "indicator light (18 [7])",
+    Part.MQTT: "MQTT status (27)",
+}
+
 
 class PartReader:
     """Reads the optional parts of one outlet and retries the ones that failed."""
@@ -108,7 +119,7 @@ class PartReader:
         self.missing.discard(part)
         if part in self._logged:
             self._logged.discard(part)
-            LOGGER.info("%s answered for its %s again", client.host, part)
+            LOGGER.info("%s answered for its %s again", client.host, _LABELS[part])
         self.apply(part, token, value)
         return True
 
@@ -119,7 +130,9 @@ class PartReader:
         if part not in self._logged:
             self._logged.add(part)
             LOGGER.info(
-                "%s did not answer for its %s; shown as unknown, asked again later", host, part
+                "%s did not answer for its %s; shown as unknown, asked again later",
+                host,
+                _LABELS[part],
             )
         LOGGER.debug("Reading the %s of %s failed: %s", part, host, err)
         if self._retry is None or self._retry.done():

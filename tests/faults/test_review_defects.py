@@ -6,6 +6,7 @@ import asyncio
 import logging
 from unittest.mock import patch
 
+from aiohttp import WSMsgType
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER_DOMAIN, SERVICE_SET_VALUE
 from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -153,4 +154,35 @@ async def test_a_part_that_is_not_answered_is_logged_once_and_asked_again(
     hooks.unanswered = set()
     async_fire_time_changed(hass, dt_util.utcnow() + NAMES_REFRESH_INTERVAL)
     await poll(lambda: coordinator.data.names.names[1] == "Kettle", "the names")
-    assert "answered for its names again" in caplog.text
+    assert "answered for its names (3) again" in caplog.text
+
+
+async def test_a_frame_aiohttp_cannot_read_costs_only_a_quick_reconnect(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Defect 10: a text frame that is not UTF-8 ends the socket (aiohttp cannot go on).
+
+    It is counted and logged as a malformed frame, the reconnect follows at once and
+    nothing turns unavailable; the re-read needs only the essentials, so the names
+    left unanswered do not hold it up.
+    """
+    coordinator = coordinator_of(init_integration)
+    coordinator.client.request_timeout = 0.2
+    Hooks(simulator).unanswered = {Callback.GET_ACCESSORY_NAMES}
+    unavailable: list[str] = []
+    coordinator.async_add_listener(
+        lambda: unavailable.extend(
+            [OUTLET_1] if hass.states.get(OUTLET_1).state == STATE_UNAVAILABLE else []
+        )
+    )
+    for session in list(simulator._server.sessions):
+        writer = session.ws._writer
+        assert writer is not None
+        await writer.send_frame(b'{"sn":"\xff"}', WSMsgType.TEXT)
+    await poll(lambda: coordinator.reconnects == 1, "the reconnect")
+    assert coordinator.client.stats.bad_frames == 1
+    await settle(hass, init_integration)
+    assert unavailable == []
+    assert coordinator.last_update_success
+    await simulator.press_button(1)
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
