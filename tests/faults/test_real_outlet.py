@@ -22,9 +22,10 @@ from custom_components.intecular.api import Callback, IntecularClient
 from simulator import SimulatedOutlet
 from tests.integration.lighting import AURA_LIGHT, INDICATOR, turn_on
 
-from .common import OUTLET_1, coordinator_of, poll, settle
+from .common import INDICATOR_BRIGHTNESS, OUTLET_1, coordinator_of, poll, settle
 
 LOAD_BOUND = 10.0  # the issue's bound for loading; a sanity limit here, not a measurement
+TOUCH_CONTROL = "switch.invisdeco_pro_e7c4_touch_control"
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://broker", "qos": 1}}
 
 
@@ -106,3 +107,20 @@ async def test_aura_loads_with_the_indicator_mqtt_and_names_unanswered(
     await _switch_works(hass, simulator, on=False)
     await turn_on(hass, AURA_LIGHT, brightness=30)
     assert hass.states.get(AURA_LIGHT).state == STATE_ON
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_settings_that_answer_late_appear_once_they_answer(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """1 unanswered at load: the outlet loads without its settings; they follow."""
+    simulator.faults.unanswered = frozenset({"1"})
+    with patch("custom_components.intecular.parts.PART_RETRY_FIRST", 0.05):
+        await _load(hass, config_entry)
+        assert coordinator_of(config_entry).data.config is None
+        assert hass.states.get(TOUCH_CONTROL) is None
+        await _switch_works(hass, simulator, on=True)
+        simulator.faults.unanswered = frozenset()
+        await poll(lambda: hass.states.get(TOUCH_CONTROL) is not None, "the settings")
+    assert hass.states.get(TOUCH_CONTROL).state == STATE_ON
+    assert hass.states.get(INDICATOR_BRIGHTNESS).state == "65"
