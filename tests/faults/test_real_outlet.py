@@ -109,7 +109,7 @@ async def test_aura_loads_with_the_indicator_mqtt_and_names_unanswered(
     assert hass.states.get(AURA_LIGHT).state == STATE_ON
 
 
-@pytest.mark.usefixtures("fast_reconnect")
+@pytest.mark.usefixtures("fast_reconnect", "enable_all")
 async def test_settings_that_answer_late_appear_once_they_answer(
     hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

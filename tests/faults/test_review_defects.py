@@ -69,6 +69,7 @@ async def test_a_manual_refresh_never_makes_a_live_outlet_unavailable(
     await wait_for_state(hass, OUTLET_1, STATE_ON)
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_a_rename_keeps_a_name_just_given_in_the_app(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -82,6 +83,7 @@ async def test_a_rename_keeps_a_name_just_given_in_the_app(
     assert coordinator_of(init_integration).data.names.names[2] == "Lamp"
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_a_setting_written_during_a_re_read_is_kept(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -106,6 +108,7 @@ async def test_a_setting_written_during_a_re_read_is_kept(
     assert differences(hass, init_integration, simulator) == []
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_settings_changed_in_the_app_reach_home_assistant(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -115,6 +118,7 @@ async def test_settings_changed_in_the_app_reach_home_assistant(
     await wait_for_state(hass, INDICATOR_BRIGHTNESS, "30")
 
 
+@pytest.mark.usefixtures("enable_all")
 async def test_a_pair_check_uses_the_configuration_as_it_is_now(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
