@@ -27,16 +27,30 @@ from .conftest import SHORT_TIMEOUT, IdleClientFactory, Listen
 async def test_no_more_than_two_requests_wait_for_the_outlet(
     sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
 ) -> None:
-    """Requests beyond the cap wait their turn and are sent once a slot frees."""
-    client = make_idle_client(sim, request_timeout=SHORT_TIMEOUT)
+    """Requests beyond the cap wait their turn, unsent."""
+    client = make_idle_client(sim, request_timeout=WAIT)
     await client.connect()
     listen(client)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(5)]
     await wait_until(lambda: len(sim.requests) == MAX_IN_FLIGHT == 2)
-    await asyncio.sleep(SHORT_TIMEOUT / 2)
-    assert len(sim.requests) == 2  # the rest wait, unsent
-    # each timeout counts from its own sending: all five go out, one pair after another
+    await asyncio.sleep(0.05)
+    assert len(sim.requests) == 2  # the other three wait
+    await client.close()
+    for task in tasks:
+        with pytest.raises(IntecularConnectionError):
+            await task
+
+
+async def test_a_waiting_request_is_sent_when_a_slot_frees(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+) -> None:
+    """Each timeout counts from the request's own sending: all five go out in turn."""
+    client = make_idle_client(sim, request_timeout=SHORT_TIMEOUT)
+    await client.connect()
+    listen(client)
+    sim.faults.drop_replies = True
+    tasks = [asyncio.ensure_future(client.get_config()) for _ in range(5)]
     for task in tasks:
         with pytest.raises(IntecularTimeoutError):
             await task
