@@ -177,7 +177,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """
         client = self.client
         generation = client.generation
-        config_before = self._parts.changes["config"]
+        # A part changed meanwhile (a push applied, a write acknowledged) is newer here.
+        before = (self._parts.changes["outlets"], self._parts.changes["config"])
         pushes: list[Push] = []
         self._pushes_during_reads.append(pushes)
         try:
@@ -193,8 +194,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         if client.generation != generation or not client.connected:
             raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
         if self._started:
-            state = replace(self.data, info=info, outlets=outlets)
-            if config is not None and self._parts.changes["config"] == config_before:
+            state = replace(self.data, info=info)
+            if self._parts.changes["outlets"] == before[0]:
+                state = replace(state, outlets=outlets)
+            if config is not None and self._parts.changes["config"] == before[1]:
                 state = replace(state, config=config)
         else:
             state = DeviceState(info=info, outlets=outlets, config=config)
