@@ -105,8 +105,13 @@ async def test_frames_of_another_outlet_are_dropped(
     await stranger.press_button(1)
     assert await client.get_device_info()  # every frame before this one was handled
     assert pushes.received == []
-    warnings = [r for r in caplog.records if "another outlet" in r.getMessage()]
+    warnings = [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "another outlet" in r.getMessage()
+    ]
     assert len(warnings) == 1  # logged once, not per frame
+    assert client.stats.bad_frames >= 3  # a reply and two pushes
     # the expected outlet's frames all pass
     client.expected_serial = "0019B2FFFF"
     await stranger.press_button(1)

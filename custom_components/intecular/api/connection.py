@@ -116,8 +116,6 @@ class Connection:
         self._listen_task: asyncio.Task[None] | None = None
         self.expected_serial = expected_serial
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
-        # A foreign serial is logged once per connection.
-        self._foreign_logged = False
 
     # --- connection -----------------------------------------------------------------
 
@@ -162,7 +160,6 @@ class Connection:
             raise IntecularConnectionError(f"cannot connect to {self.url}: {err}") from err
         self._ws = ws
         self._valid_frames = 0
-        self._foreign_logged = False
         self.stats.connects += 1
 
     async def listen(self) -> None:
@@ -264,7 +261,7 @@ class Connection:
             self._bad_frame(str(err), data)
             return
         pending = self._pending.get(frame.packet_id) if frame.packet_id is not None else None
-        if self._foreign(frame, pending):
+        if self._foreign(frame, pending, data):
             return
         if pending is not None and frame.callback in (None, pending.callback):
             self._valid_frames += 1
@@ -286,23 +283,19 @@ class Connection:
             except Exception:
                 _LOGGER.exception("Push subscriber failed on %s", push)
 
-    def _foreign(self, frame: Frame, pending: _Pending | None) -> bool:
+    def _foreign(self, frame: Frame, pending: _Pending | None, data: str) -> bool:
         """Whether the frame comes from another outlet than expected (then it is dropped).
 
         A reply to device info (12) still goes to its request: it names the outlet that
-        answers, which the caller checks.
+        answers, which the caller checks. Dropped frames are logged like malformed
+        ones (a warning at most once a minute).
         """
         expected = self.expected_serial
         if expected is None or frame.serial is None or frame.serial == expected:
             return False
         if pending is not None and pending.callback == Callback.DEVICE_INFO:
             return False
-        if not self._foreign_logged:
-            self._foreign_logged = True
-            _LOGGER.warning(
-                "%s answers as another outlet than expected; its frames are ignored", self.host
-            )
-        _LOGGER.debug("Dropped a frame from outlet %s: %.200s", frame.serial, frame)
+        self._bad_frame(f"it comes from another outlet ({frame.serial})", data)
         return True
 
     def _unreadable_frame(self, error: BaseException | str) -> None:
