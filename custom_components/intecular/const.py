@@ -36,6 +36,12 @@ PROBE_TIMEOUT: Final = 5.0
 RECONNECT_BACKOFF_FIRST: Final = 0.5
 RECONNECT_FAST_PERIOD: Final = 60.0
 RECONNECT_BACKOFF_MAX: Final = 30.0
+# Loading and reconnecting wait for the configuration (1) only this long; a slower one
+# follows in the background (the outlets and device info are all they need).
+CONFIG_READ_TIMEOUT: Final = 3.0
+# At setup, how long loading gives the optional parts (names, sensors, lights) before
+# the entities are created; slower ones follow in the background.
+OPTIONAL_READ_WAIT: Final = 2.0
 # A drop shorter than this never makes entities unavailable.
 UNAVAILABLE_GRACE: Final = timedelta(seconds=5)
 # The faceplate pushes sensors every few seconds; this much silence means it is gone.

@@ -26,14 +26,26 @@ from .api import (
 )
 from .const import (
     CONF_FACEPLATE,
+    CONFIG_READ_TIMEOUT,
     DOMAIN,
     LOGGER,
     NAMES_REFRESH_INTERVAL,
+    OPTIONAL_READ_WAIT,
     SENSOR_SILENCE_TIMEOUT,
 )
 from .devices import async_sync_devices
-from .outage import Outage, reconnect_delay
-from .state import DeviceState, FaceplateKind, apply_push, read_state
+from .link import Link
+from .parts import PartReader
+from .state import (
+    DeviceState,
+    FaceplateKind,
+    Part,
+    apply_push,
+    changed_fields,
+    parts_to_read,
+    read_essentials,
+    read_part,
+)
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
@@ -61,9 +73,10 @@ class WrongOutletError(IntecularError):
 class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
 
-    There is no polling: the first refresh (and every reconnect) reads the whole
-    state once, then pushes keep it current. A dropped socket is reconnected at once,
-    then quickly for a minute, then with backoff; entities go unavailable only when the
+    There is no polling: the first refresh (and every reconnect) reads what identifies
+    the outlet and drives its switches; the other parts follow one by one (parts.py),
+    then pushes keep it all current. A dropped socket is reconnected at once, then
+    quickly for a minute, then with backoff; entities go unavailable only when the
     outage outlasts its grace period (``outage.py``).
     """
 
@@ -82,11 +95,17 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             always_update=False,
         )
         self.client = client
-        self.reconnects = 0
-        self.last_error: str | None = None
+        # Frames of another outlet (one that got this outlet's address) never get here.
+        client.expected_serial = entry.unique_id
         self._started = False  # True once the first refresh produced data
-        self._reader: asyncio.Task[None] | None = None
-        self._outage = Outage(hass, self._grace_expired)
+        self._link: Link[tuple[DeviceState, bool]] = Link(
+            hass,
+            entry,
+            client,
+            read=self._read_state,
+            restored=self._restored,
+            unavailable=self._grace_expired,
+        )
         self._resync: asyncio.Task[None] | None = None
         # Set when a push asks for a re-read; a read that started earlier is stale then.
         self._resync_wanted = False
@@ -96,24 +115,30 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # The pushes that arrived during each full read under way: a read answers part by
         # part, so a push that follows one part's answer is newer than the read.
         self._pushes_during_reads: list[list[Push]] = []
+        self._parts = PartReader(self)
         client.subscribe(self._handle_push)
-        client.on_disconnect(self._connection_lost)
+
+    @property
+    def reconnects(self) -> int:
+        """How often the link was restored since setup."""
+        return self._link.reconnects
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the link last failed (for diagnostics and the unavailable log line)."""
+        return self._link.last_error
+
+    @last_error.setter
+    def last_error(self, error: str | None) -> None:
+        self._link.last_error = error
 
     # --- reading the state ----------------------------------------------------------
 
     async def _async_update_data(self) -> DeviceState:
-        """Read everything (first refresh, manual refresh)."""
+        """The first refresh: connect, read the essentials, give the rest a moment."""
         try:
-            if not self.client.connected:
-                if self._started:
-                    # After setup the supervisor owns the connection.
-                    raise UpdateFailed(
-                        translation_domain=DOMAIN,
-                        translation_key="not_connected",
-                        translation_placeholders={"host": self.client.host},
-                    )
-                await self._open()
-            return await self._read_state()
+            await self._link.open()
+            state, config_read = await self._read_state()
         except WrongOutletError as err:
             await self.client.close()
             raise UpdateFailed(
@@ -126,93 +151,103 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 },
             ) from err
         except IntecularError as err:
-            if not self._started:
-                await self.client.close()
+            await self.client.close()
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="communication_error",
                 translation_placeholders={"error": str(err)},
             ) from err
+        # The optional parts get a short while, so the entities usually start complete;
+        # what is slower follows in the background.
+        self.data = state
+        first = self.config_entry.async_create_background_task(
+            self.hass,
+            self._parts.read(parts_to_read(state, config=not config_read)),
+            f"{DOMAIN} parts {self.client.host}",
+        )
+        await asyncio.wait([first], timeout=OPTIONAL_READ_WAIT)
+        return self.data
 
-    async def _read_state(self) -> DeviceState:
-        """One full read of the outlet, and the pushes that arrived meanwhile on top."""
+    async def _read_state(self) -> tuple[DeviceState, bool]:
+        """Read the essentials over the live link, on top of what is newer.
+
+        Returns the state and whether the configuration answered in time. Raises
+        ``IntecularConnectionError`` when the link the read went over is gone by its
+        end (the state would describe a socket that no longer exists).
+        """
+        client = self.client
+        generation = client.generation
+        # A part changed meanwhile (a push applied, a write acknowledged) is newer here.
+        before = (self._parts.changes["outlets"], self._parts.changes["config"])
         pushes: list[Push] = []
         self._pushes_during_reads.append(pushes)
         try:
-            state = await read_state(self.client, self.data if self._started else None)
+            info, rest = await read_essentials(client, CONFIG_READ_TIMEOUT)
+            expected = self.config_entry.unique_id
+            if expected is not None and info.outlet.serial != expected:
+                # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
+                raise WrongOutletError(expected, info.outlet.serial)
+            self._link.verified = True
+            outlets, config = await rest()
         finally:
             self._pushes_during_reads.remove(pushes)
+        if client.generation != generation or not client.connected:
+            raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
+        if self._started:
+            state = replace(self.data, info=info)
+            if self._parts.changes["outlets"] == before[0]:
+                state = replace(state, outlets=outlets)
+            if config is not None and self._parts.changes["config"] == before[1]:
+                state = replace(state, config=config)
+        else:
+            state = DeviceState(info=info, outlets=outlets, config=config)
         for push in pushes:
             state = apply_push(state, push)
-        expected = self.config_entry.unique_id
-        if expected is not None and state.info.outlet.serial != expected:
-            # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
-            raise WrongOutletError(expected, state.info.outlet.serial)
         if state.sensors is not None:
             self._sensor_watchdog.feed()
         self._check_faceplate(state.info)
-        return state
+        return state, config is not None
+
+    @property
+    def link_ready(self) -> bool:
+        """Whether the link is up, verified and its essentials read."""
+        return self._link.ready
+
+    async def async_request_refresh(self) -> None:
+        """A manual refresh (``homeassistant.update_entity``): a resync of the live link.
+
+        It never marks the outlet unavailable: that is the connection's business. While
+        the link is down it does nothing (the reconnect reads everything).
+        """
+        if not self._started:
+            await super().async_request_refresh()
+            return
+        if not self.link_ready:
+            return
+        self._schedule_resync()
+        if (task := self._resync) is not None:
+            await asyncio.wait([task])
 
     # --- the connection -------------------------------------------------------------
-
-    async def _open(self) -> None:
-        """Connect and start reading the socket."""
-        await self.client.connect()
-        self._reader = self.config_entry.async_create_background_task(
-            self.hass, self._read_socket(), f"{DOMAIN} reader {self.client.host}"
-        )
-
-    async def _read_socket(self) -> None:
-        try:
-            await self.client.listen()
-        except IntecularConnectionError as err:
-            self.last_error = str(err)
-            LOGGER.debug("%s", err)
 
     @callback
     def start(self) -> None:
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
-        if self.client.connected:
-            self._outage.ended()
-        self.config_entry.async_create_background_task(
-            self.hass, self._supervise(), f"{DOMAIN} supervisor {self.client.host}"
-        )
+        self._link.start()
         self.config_entry.async_on_unload(
             async_track_time_interval(
                 self.hass, self._names_due, NAMES_REFRESH_INTERVAL, cancel_on_shutdown=True
             )
         )
 
-    async def _supervise(self) -> None:
-        """Wait for the socket to drop, then reconnect; until shutdown."""
-        while True:
-            if self._reader is not None:
-                await asyncio.wait([self._reader])
-            if self._outage.stopped:
-                return
-            await self._reconnect()
-
-    async def _reconnect(self) -> None:
-        """Reconnect and re-read: immediately, then often for a minute, then backing off."""
-        delay = 0.0
-        began = self.hass.loop.time()
-        while not self._outage.stopped:
-            if delay:
-                await asyncio.sleep(delay)
-            delay = reconnect_delay(delay, self.hass.loop.time() - began)
-            try:
-                await self._open()
-                state = await self._read_state()
-            except IntecularError as err:
-                self.last_error = str(err)
-                LOGGER.debug("Reconnecting to %s failed: %s", self.client.host, err)
-                await self.client.close()
-                continue
-            self.reconnects += 1
-            self._connection_restored()
-            self._publish(state)
-            return
+    @callback
+    def _restored(self, result: tuple[DeviceState, bool]) -> None:
+        """The link is back and its essentials read: show them, read the rest."""
+        state, config_read = result
+        self.last_update_success = True
+        self._publish(state)
+        self._parts.read_soon(state, config=not config_read)
 
     @property
     def has_faceplate(self) -> bool:
@@ -225,12 +260,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @property
     def disconnected_since(self) -> datetime | None:
         """When the current outage began; None while connected."""
-        return self._outage.since
-
-    @callback
-    def _connection_lost(self) -> None:
-        """The socket is gone (called by the client, before anything else runs)."""
-        self._outage.began()
+        return self._link.since
 
     @callback
     def _grace_expired(self) -> None:
@@ -238,24 +268,15 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self.last_update_success = False
         self.async_update_listeners()
 
-    @callback
-    def _connection_restored(self) -> None:
-        if self._outage.ended():
-            LOGGER.info("%s is back online", self.client.host)
-        self.last_update_success = True
-
     async def async_move(self, host: str, port: int) -> None:
         """Follow the outlet to a new address: drop the socket, reconnect there."""
-        if (host, port) == (self.client.host, self.client.port):
-            return
-        LOGGER.debug("Outlet moved from %s to %s:%s", self.client.host, host, port)
-        self.client.host, self.client.port = host, port
-        await self.client.close()
+        await self._link.move(host, port)
 
     async def async_shutdown(self) -> None:
         """Close the socket and cancel every timer (unload, Home Assistant stop)."""
-        self._outage.stop()
+        self._link.stop()
         self._sensor_watchdog.stop()
+        self._parts.cancel()
         await super().async_shutdown()
         await self.client.close()
 
@@ -273,8 +294,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             listener(push)
         for pushes in self._pushes_during_reads:
             pushes.append(push)
-        if not self._started:
-            return
+        if not self._started or not self._link.verified:
+            return  # a read under way applies it once the outlet proved to be this one
         state = self.data
         if isinstance(push, SensorReadings):
             self._sensor_watchdog.feed()
@@ -292,8 +313,12 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Hand a new state to the entities (each writes only if its own part changed)."""
         old = self.data
         self.data = state
+        self._parts.changed(changed_fields(old, state))
         if self._started and old.info != state.info:
-            async_sync_devices(self.hass, self.config_entry, old.info, state.info)
+            try:
+                async_sync_devices(self.hass, self.config_entry, old.info, state.info)
+            except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
+                LOGGER.exception("Updating the devices of %s failed", self.client.host)
         self.async_update_listeners()
 
     @callback
@@ -302,6 +327,15 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         new = change(self.data)
         if new != self.data:
             self._publish(new)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell every entity; one that fails is logged and the others still hear of it."""
+        for update_callback, _ in list(self._listeners.values()):
+            try:
+                update_callback()
+            except Exception:  # noqa: BLE001 - logged; the other entities still update
+                LOGGER.exception("An entity of %s failed to show its state", self.client.host)
 
     @callback
     def _schedule_resync(self) -> None:
@@ -315,17 +349,21 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Re-read until no push asked for another read meanwhile.
 
         A faceplate going offline and straight back must not end with the offline
-        read shown.
+        read shown. The optional parts follow the last read.
         """
+        state: DeviceState | None = None
+        config_read = True
         while self._resync_wanted:
             self._resync_wanted = False
             try:
-                state = await self._read_state()
+                state, config_read = await self._read_state()
             except IntecularError as err:
                 LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
                 return
             if not self._resync_wanted and state != self.data:
                 self._publish(state)
+        if state is not None:
+            await self._parts.read(parts_to_read(state, config=not config_read))
 
     @callback
     def _check_faceplate(self, info: OutletInfo) -> None:
@@ -351,26 +389,31 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             LOGGER.debug("No sensor push from %s for %ss", self.client.host, SENSOR_SILENCE_TIMEOUT)
             self._publish(replace(self.data, sensors_fresh=False))
 
-    # --- accessory names (callback 3 has no push) --------------------------------------
+    # --- names and configuration (callbacks 3 and 1 have no push) ----------------------
 
     @callback
     def _names_due(self, _now: datetime) -> None:
-        if self._outage.ready:
+        if self.link_ready:
             self.config_entry.async_create_background_task(
-                self.hass, self._reread_names_quietly(), f"{DOMAIN} names {self.client.host}"
+                self.hass,
+                self._parts.read([Part.CONFIG, Part.NAMES]),
+                f"{DOMAIN} names {self.client.host}",
             )
 
-    async def _reread_names_quietly(self) -> None:
-        try:
-            await self.async_read_names()
-        except HomeAssistantError as err:
-            LOGGER.debug("Re-reading the names of %s failed: %s", self.client.host, err)
-
     async def async_read_names(self) -> None:
-        """Read the accessory names again (after a rename; periodically for the app's)."""
-        names = await self.async_command(lambda client: client.get_accessory_names())
-        if names != self.data.names:
-            self._publish(replace(self.data, names=names))
+        """Read the accessory names again (after a rename)."""
+        await self.async_read_part(Part.NAMES)
+
+    async def async_read_part(self, part: Part) -> None:
+        """Read one part now (e.g. the configuration before a check); errors raise."""
+        token = self._parts.token(part)
+        value = await self.async_command(lambda client: read_part(client, part))
+        self._parts.apply(part, token, value)
+
+    @callback
+    def sensors_read(self) -> None:
+        """The sensors were just read: the faceplate is there."""
+        self._sensor_watchdog.feed()
 
     # --- commands -------------------------------------------------------------------
 
@@ -385,7 +428,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         push that follows confirms it (or corrects it, if someone else was faster).
         """
         try:
-            await self._outage.wait_until_ready()
+            await self._link.wait_until_ready()
             result = await command(self.client)
         except IntecularError as err:
             key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))

@@ -51,6 +51,8 @@ def _setting(setting: NumberSetting) -> IntecularNumberDescription:
     path = setting.path
 
     async def set_value(client: IntecularClient, state: DeviceState, value: float) -> None:
+        if setting.pair is not None:  # check against the configuration as it is now
+            state = replace(state, config=await client.get_config())
         check_pair(setting, state, round(value))
         await write_pref(client, path, round(value))
 

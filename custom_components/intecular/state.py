@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from functools import partial
 from typing import Any, Final
 
 from .api import (
@@ -18,6 +17,8 @@ from .api import (
     FaceplateInfo,
     IntecularClient,
     IntecularCommandRefusedError,
+    IntecularProtocolError,
+    IntecularTimeoutError,
     LightSelector,
     Nightlight,
     OutletInfo,
@@ -130,67 +131,106 @@ def apply_push(state: DeviceState, push: Push) -> DeviceState:
     return state
 
 
-async def read_state(client: IntecularClient, previous: DeviceState | None) -> DeviceState:
-    """Read everything at once: device info first, then the rest in parallel.
+async def read_essentials(
+    client: IntecularClient, config_timeout: float
+) -> tuple[OutletInfo, Callable[[], Awaitable[tuple[OutletStates, DeviceConfig | None]]]]:
+    """Read what identifies the outlet (12); the rest of the essentials follows on call.
 
-    Parts the outlet refuses (a faceplate it does not have) stay None. While the
-    faceplate is offline its last readings are kept; its entities are unavailable.
+    The caller checks the identity before asking for more: nothing else is read from
+    (or applied of) an outlet that is not the expected one. The outlets (9) are needed;
+    the configuration (1) only when it answers within ``config_timeout`` (None then).
     """
     info = await client.get_device_info()
-    kind = FaceplateKind.of(info.faceplate)
-    online = info.faceplate_online
-    pro = online and kind is FaceplateKind.PRO
-    aura = online and kind is FaceplateKind.AURA
-    # Coroutines are created inside their tasks, so a cancelled read leaves none unawaited.
-    reads: list[Callable[[], Awaitable[Any]]] = [
-        client.get_outlets,
-        _optional(client.get_config),
-        _optional(client.get_accessory_names),
-        _optional(client.get_sensors) if online else _none,
-        _optional(client.get_nightlight) if pro else _none,
-        _optional(partial(client.get_color_light, LightSelector.NIGHTLIGHT)) if aura else _none,
-        _optional(partial(client.get_color_light, LightSelector.INDICATOR)) if aura else _none,
-    ]
-    outlets, config, names, sensors, nightlight, color, indicator = await asyncio.gather(
-        *(read() for read in reads)
-    )
-    mqtt_connected = await _mqtt_connected(client, config)
-    if previous is not None and not online:
-        sensors, nightlight = previous.sensors, previous.nightlight
-        color, indicator = previous.color_light, previous.indicator_light
-    return DeviceState(
-        info=info,
-        outlets=outlets,
-        config=config,
-        names=names,
-        # The update check (20) is not part of this read: update_check.py keeps it.
-        updates=previous.updates if previous is not None else None,
-        mqtt_connected=mqtt_connected,
-        sensors=sensors,
-        nightlight=nightlight,
-        color_light=color,
-        indicator_light=indicator,
-    )
+
+    async def rest() -> tuple[OutletStates, DeviceConfig | None]:
+        outlets, config = await asyncio.gather(
+            client.get_outlets(), _within(client.get_config, config_timeout)
+        )
+        return outlets, config
+
+    return info, rest
 
 
-async def _mqtt_connected(client: IntecularClient, config: DeviceConfig | None) -> bool | None:
-    """The broker connection (27/0), asked only when MQTT is on in the configuration."""
-    if config is None or config.mqtt is None or not config.mqtt.enabled:
-        return None
-    return await client.check_mqtt()
-
-
-def _optional[T](read: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T | None]]:
-    """A read the outlet may refuse (a part it does not have): None then."""
-
-    async def optional() -> T | None:
-        try:
+async def _within[T](read: Callable[[], Awaitable[T]], timeout: float) -> T | None:
+    """A read that may be slow, refused or unreadable: None then (read again later)."""
+    try:
+        async with asyncio.timeout(timeout):
             return await read()
-        except IntecularCommandRefusedError:
-            return None
+    except (
+        TimeoutError,
+        IntecularTimeoutError,
+        IntecularCommandRefusedError,
+        IntecularProtocolError,
+    ):
+        return None
 
-    return optional
+
+class Part(StrEnum):
+    """A part of the state that is read after loading; the outlet may not answer it.
+
+    Each is the ``DeviceState`` field it fills. A part the outlet does not answer stays
+    unknown (its entities unavailable or unknown) and is asked again later.
+    """
+
+    CONFIG = "config"
+    NAMES = "names"
+    SENSORS = "sensors"
+    NIGHTLIGHT = "nightlight"
+    COLOR_LIGHT = "color_light"
+    INDICATOR_LIGHT = "indicator_light"
+    MQTT = "mqtt_connected"
 
 
-async def _none() -> None:
-    return None
+def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
+    """The optional parts this outlet has now, in the order they are read.
+
+    ``config``: the configuration too (it was slow to answer with the essentials). A
+    faceplate that is offline keeps its last readings (its entities unavailable); MQTT
+    status is asked only while MQTT is on in the configuration.
+    """
+    kind = FaceplateKind.fitted(state.info)
+    parts = [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
+    if kind is not None:
+        parts.append(Part.SENSORS)
+    if kind is FaceplateKind.PRO:
+        parts.append(Part.NIGHTLIGHT)
+    if kind is FaceplateKind.AURA:
+        parts += [Part.COLOR_LIGHT, Part.INDICATOR_LIGHT]
+    mqtt = state.config.mqtt if state.config is not None else None
+    if mqtt is not None and mqtt.enabled:
+        parts.append(Part.MQTT)
+    return parts
+
+
+async def read_part(client: IntecularClient, part: Part) -> Any:
+    """Ask the outlet for one part; raises what the client raises."""
+    match part:
+        case Part.CONFIG:
+            return await client.get_config()
+        case Part.NAMES:
+            return await client.get_accessory_names()
+        case Part.SENSORS:
+            return await client.get_sensors()
+        case Part.NIGHTLIGHT:
+            return await client.get_nightlight()
+        case Part.COLOR_LIGHT:
+            return await client.get_color_light(LightSelector.NIGHTLIGHT)
+        case Part.INDICATOR_LIGHT:
+            return await client.get_color_light(LightSelector.INDICATOR)
+        case Part.MQTT:
+            return await client.check_mqtt()
+
+
+def with_part(state: DeviceState, part: Part, value: Any) -> DeviceState:
+    """The state with one part replaced (the same object when it is unchanged)."""
+    if getattr(state, part.value) == value:
+        return state
+    if part is Part.SENSORS:
+        return replace(state, sensors=value, sensors_fresh=True)
+    changed: DeviceState = replace(state, **{part.value: value})
+    return changed
+
+
+def changed_fields(old: DeviceState, new: DeviceState) -> list[str]:
+    """The names of the fields that differ between two states."""
+    return [f.name for f in fields(DeviceState) if getattr(old, f.name) != getattr(new, f.name)]

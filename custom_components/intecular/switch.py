@@ -11,12 +11,13 @@ from homeassistant.components.switch import (
     SwitchEntity,
     SwitchEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, IntecularClient
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .dynamic import async_add_when_reported
 from .entity import IntecularEntity
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
@@ -98,13 +99,16 @@ async def async_setup_entry(
     entry: IntecularConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the switches this outlet has."""
+    """Add the switches this outlet has (settings once the outlet reports them)."""
     coordinator = entry.runtime_data
-    async_add_entities(
-        IntecularSwitch(coordinator, description)
-        for description in SWITCHES
-        if description.exists_fn(coordinator.data)
-        and (coordinator.has_faceplate or not description.faceplate)
+    async_add_when_reported(
+        hass,
+        entry,
+        async_add_entities,
+        domain=Platform.SWITCH,
+        descriptions=SWITCHES,
+        exists=lambda description, state: description.exists_fn(state),
+        create=lambda description: IntecularSwitch(coordinator, description),
     )
 
 

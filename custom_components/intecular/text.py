@@ -1,9 +1,9 @@
 """Text entities: the names of the outlets and the nightlight, as the vendor app shows them.
 
-A rename here is written to the outlet (callback 4, the full list) and read back; a
-rename in the app reaches Home Assistant when the names are next read (callback 3 is
-never pushed): after every reconnect or restart announcement, and every
-``NAMES_REFRESH_INTERVAL``.
+A rename here reads the names (callback 3), writes the list with only this name
+changed (callback 4, the full list) and reads it back; a rename in the app reaches Home
+Assistant when the names are next read (callback 3 is never pushed): after every
+reconnect or restart announcement, and every ``NAMES_REFRESH_INTERVAL``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Accessory, AccessoryNames
+from .api import Accessory, AccessoryNames, IntecularClient
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .dynamic import async_add_when_reported
 from .entity import IntecularEntity
@@ -120,13 +120,19 @@ class IntecularNameText(IntecularEntity, TextEntity):
         return self.native_value
 
     async def async_set_value(self, value: str) -> None:
-        """Rename: send the full list with this name changed, then read it back."""
-        current = self.coordinator.data.names
-        names = dict(current.names) if current is not None else {}
-        names[self.entity_description.accessory] = value
-        new = AccessoryNames(names)
-        await self.coordinator.async_command(
-            lambda client: client.set_accessory_names(new),
-            lambda state: replace(state, names=new),
-        )
+        """Rename: read the names now, change only this one, write the list back.
+
+        The names are never pushed, so the cached list may miss a rename made in the
+        vendor app since it was read; sending it would undo that rename.
+        """
+        accessory = self.entity_description.accessory
+        written: list[AccessoryNames] = []
+
+        async def rename(client: IntecularClient) -> None:
+            current = await client.get_accessory_names()
+            new = AccessoryNames({**current.names, accessory: value})
+            await client.set_accessory_names(new)
+            written.append(new)
+
+        await self.coordinator.async_command(rename, lambda state: replace(state, names=written[0]))
         await self.coordinator.async_read_names()

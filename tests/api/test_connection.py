@@ -18,6 +18,7 @@ from custom_components.intecular.api import (
     OutletInfo,
     OutletStates,
 )
+from custom_components.intecular.api.connection import MAX_IN_FLIGHT
 from simulator import SimulatedOutlet
 
 from .common import WAIT, Pushes, wait_until
@@ -228,7 +229,8 @@ async def test_close_fails_waiting_requests_and_ends_listen(
     reader = listen(client)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(3)]
-    await wait_until(lambda: len(sim.requests) == 3)
+    # two are sent, the third waits its turn (and fails with them)
+    await wait_until(lambda: len(sim.requests) == MAX_IN_FLIGHT == 2)
     await client.close()
     for task in tasks:
         with pytest.raises(IntecularConnectionError, match="closed"):

@@ -84,8 +84,8 @@ async def test_every_request_of_a_read_times_out_cleanly(
     assert coordinator.reconnects == 0
     simulator.faults.reply_delay = 0
     await poll(lambda: coordinator.reconnects == 1, "the reconnect")
+    await settle(hass, init_integration)  # the optional parts follow the reconnect
     assert client._pending == {}
-    await settle(hass, init_integration)
     assert differences(hass, init_integration, simulator) == []
 
 

@@ -124,7 +124,8 @@ async def test_faceplate_online_after_setup_brings_its_lights(
     await simulator.set_faceplate_online(True)
     await wait_until(hass, lambda: hass.states.get(AURA_LIGHT) is not None)
     assert state_of(hass, AURA_LIGHT).state == STATE_OFF
-    assert entity_registry.async_get(INDICATOR) is not None
+    # the two arrays are read one after the other
+    await wait_until(hass, lambda: entity_registry.async_get(INDICATOR) is not None)
 
 
 @pytest.mark.parametrize("variant", ["aura"])

@@ -93,6 +93,6 @@ async def test_failing_periodic_read_changes_nothing(
     simulator.faults.drop_replies = True
     await simulator.set_names({1: "Kettle"})
     async_fire_time_changed(hass, dt_util.utcnow() + NAMES_REFRESH_INTERVAL)
-    await wait_until(hass, lambda: "Re-reading the names" in caplog.text)
+    await wait_until(hass, lambda: "Reading the names of" in caplog.text)
     simulator.faults.drop_replies = False
     assert _friendly(hass, OUTLET_1) == "InvisOutlet E7C4 Outlet 1"

@@ -33,6 +33,14 @@ CONNECT_TIMEOUT = 10.0
 # 8 s up to a whole second, so a silent link is noticed at most 13 s after its last frame.
 HEARTBEAT = 8.0
 BAD_FRAME_WARNING_INTERVAL = 60.0
+# How many requests may wait for their replies at once. The outlet's capacity is
+# undocumented (protocol.md §11, item 31) and the vendor-side clients send one at a
+# time; two lets a command pass while a slow read waits. Later requests queue.
+MAX_IN_FLIGHT = 2
+# The largest frame accepted. Real frames are a few kilobytes; aiohttp cannot go on
+# reading a socket after a frame above the limit (nor after a text frame that is not
+# UTF-8), so such a frame ends the connection and costs a reconnect.
+MAX_FRAME_SIZE = 4 * 1024 * 1024
 
 type PushCallback = Callable[[Push], None]
 
@@ -85,8 +93,14 @@ class Connection:
         request_timeout: float = REQUEST_TIMEOUT,
         connect_timeout: float = CONNECT_TIMEOUT,
         heartbeat: float = HEARTBEAT,
+        expected_serial: str | None = None,
     ) -> None:
-        """Prepare a client; nothing is opened until ``connect()``."""
+        """Prepare a client; nothing is opened until ``connect()``.
+
+        With ``expected_serial`` every frame from another outlet (its ``sn`` differs) is
+        dropped; only a reply to device info (12) passes, so the caller can tell who
+        answers at the address.
+        """
         self.host = host
         self.port = port
         self.request_timeout = request_timeout
@@ -100,6 +114,8 @@ class Connection:
         self._disconnect_listeners: list[Callable[[], None]] = []
         self._valid_frames = 0
         self._listen_task: asyncio.Task[None] | None = None
+        self.expected_serial = expected_serial
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     # --- connection -----------------------------------------------------------------
 
@@ -114,6 +130,11 @@ class Connection:
         """Whether a socket is open."""
         return self._ws is not None and not self._ws.closed
 
+    @property
+    def generation(self) -> int:
+        """Counts the sockets opened: a read is from the live link while it is unchanged."""
+        return self.stats.connects
+
     async def connect(self) -> None:
         """Open the WebSocket (does nothing when already open)."""
         if self.connected:
@@ -125,6 +146,7 @@ class Connection:
                     heartbeat=self.heartbeat,
                     autoclose=True,
                     autoping=True,
+                    max_msg_size=MAX_FRAME_SIZE,
                     # a hung outlet never answers the close handshake: don't wait 10 s
                     timeout=aiohttp.ClientWSTimeout(ws_close=self.request_timeout),
                 )
@@ -159,7 +181,10 @@ class Connection:
                     self._bad_frame("binary frame", msg.data)
                 else:
                     if msg.type is aiohttp.WSMsgType.ERROR:
-                        reason = ws.exception() or "socket error"
+                        # aiohttp hands a frame it refused over as the message's data
+                        error = msg.data if isinstance(msg.data, BaseException) else None
+                        reason = error or ws.exception() or "socket error"
+                        self._unreadable_frame(reason)
                     break
         finally:
             dropped = self._drop(ws)  # False when close() got there first
@@ -239,6 +264,8 @@ class Connection:
             self._bad_frame(str(err), data)
             return
         pending = self._pending.get(frame.packet_id) if frame.packet_id is not None else None
+        if self._foreign(frame, pending, data):
+            return
         if pending is not None and frame.callback in (None, pending.callback):
             self._valid_frames += 1
             if not pending.future.done():
@@ -258,6 +285,29 @@ class Connection:
                 subscriber(push)
             except Exception:
                 _LOGGER.exception("Push subscriber failed on %s", push)
+
+    def _foreign(self, frame: Frame, pending: _Pending | None, data: str) -> bool:
+        """Whether the frame comes from another outlet than expected (then it is dropped).
+
+        A reply to device info (12) still goes to its request: it names the outlet that
+        answers, which the caller checks. Dropped frames are logged like malformed
+        ones (a warning at most once a minute).
+        """
+        expected = self.expected_serial
+        if expected is None or frame.serial is None or frame.serial == expected:
+            return False
+        if pending is not None and pending.callback == Callback.DEVICE_INFO:
+            return False
+        self._bad_frame(f"it comes from another outlet ({frame.serial})", data)
+        return True
+
+    def _unreadable_frame(self, error: BaseException | str) -> None:
+        """A frame aiohttp refused (not UTF-8, too large): it also ended the socket."""
+        if isinstance(error, aiohttp.WebSocketError) and error.code in (
+            aiohttp.WSCloseCode.INVALID_TEXT,
+            aiohttp.WSCloseCode.MESSAGE_TOO_BIG,
+        ):
+            self._bad_frame(f"{error}; reconnecting", b"")
 
     def _bad_frame(self, error: str, data: str | bytes) -> None:
         """Log a frame we cannot use: debug always, a warning at most once a minute."""
@@ -292,10 +342,26 @@ class Connection:
 
         With ``ack_on_disconnect`` a socket that closes before the reply counts as the
         answer (an outlet that restarts at once instead of replying) and gives None.
+        At most ``MAX_IN_FLIGHT`` requests wait for replies at once; the others wait
+        for a free slot first, and their timeout starts once they are sent.
         """
         ws = self._ws
         if ws is None or ws.closed:
             raise IntecularConnectionError(f"not connected to {self.url}")
+        async with self._in_flight:
+            if self._ws is not ws or ws.closed:  # the link dropped while waiting its turn
+                raise IntecularConnectionError(f"connection to {self.url} closed")
+            # the timeout counts from here: waiting for a free slot is not the outlet's delay
+            return await self._request(ws, callback, args, timeout, ack_on_disconnect)
+
+    async def _request(
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        callback: int,
+        args: Any,
+        timeout: float | None,
+        ack_on_disconnect: bool,
+    ) -> Frame | None:
         packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
         while packet_id in self._pending:
             packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
