@@ -13,19 +13,21 @@ from functools import partial
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Callback, IntecularClient
 from simulator import SimulatedOutlet
-from tests.integration.lighting import AURA_LIGHT, INDICATOR, turn_on
+from tests.integration.lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, turn_on
 
 from .common import INDICATOR_BRIGHTNESS, OUTLET_1, coordinator_of, poll, settle
 
 LOAD_BOUND = 10.0  # the issue's bound for loading; a sanity limit here, not a measurement
 TOUCH_CONTROL = "switch.invisdeco_pro_e7c4_touch_control"
+TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
+HUMIDITY = "sensor.invisdeco_pro_e7c4_humidity"
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://broker", "qos": 1}}
 
 
@@ -57,6 +59,14 @@ async def _switch_works(hass: HomeAssistant, sim: SimulatedOutlet, *, on: bool) 
     )
     assert sim.state.outlets.outlet_1 is on
     assert hass.states.get(OUTLET_1).state == ("on" if on else "off")
+
+
+def _reading(hass: HomeAssistant, entity_id: str) -> float | None:
+    state = hass.states.get(entity_id)
+    try:
+        return float(state.state) if state is not None else None
+    except ValueError:
+        return None
 
 
 async def _reconnect(hass: HomeAssistant, entry: MockConfigEntry, sim: SimulatedOutlet) -> None:
@@ -124,3 +134,29 @@ async def test_settings_that_answer_late_appear_once_they_answer(
         await poll(lambda: hass.states.get(TOUCH_CONTROL) is not None, "the settings")
     assert hass.states.get(TOUCH_CONTROL).state == STATE_ON
     assert hass.states.get(INDICATOR_BRIGHTNESS).state == "65"
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_a_real_pro_outlet_shows_what_it_can(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The whole realistic profile on a Pro: 20 late, 27 unanswered, humidity unreadable.
+
+    It loads; the sockets and the nightlight work; the reading the outlet cannot format
+    is unknown while the others keep following the room, also after a reconnect.
+    """
+    assert simulator.faults.sensor_overrides == {"humidity": "nan"}
+    await _load(hass, config_entry)
+    await _switch_works(hass, simulator, on=True)
+    await turn_on(hass, PRO_LIGHT, brightness=128)
+    assert simulator.state.nightlight.on is True
+    await poll(lambda: hass.states.get(TEMPERATURE) is not None, "the sensors")
+    assert hass.states.get(HUMIDITY).state == STATE_UNKNOWN
+    for celsius in (23.5, 19.25):
+        await simulator.set_sensor("temp_celsius", celsius)
+        await poll(lambda c=celsius: _reading(hass, TEMPERATURE) == c, "a reading")
+        assert hass.states.get(HUMIDITY).state == STATE_UNKNOWN
+    await _reconnect(hass, config_entry, simulator)
+    await simulator.set_sensor("temp_celsius", 21.0)
+    await poll(lambda: _reading(hass, TEMPERATURE) == 21.0, "a reading after reconnecting")
+    await _switch_works(hass, simulator, on=False)

@@ -238,8 +238,8 @@ async def test_genuine_failure_leaves_the_update_offered(
     assert hass.states.get(WEB).state == STATE_ON
 
 
-# (Without a faceplate: the faceplate's optional reads are another part's business.)
-@pytest.mark.parametrize(("profile", "variant"), [("real", "bare")])
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("variant", ["bare", "pro", "aura"])
 async def test_a_real_outlet_from_load_to_new_firmware(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
