@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+import contextlib
 import socket
 
 import aiohttp
@@ -327,4 +328,33 @@ async def test_close_leaves_no_heartbeat_behind(
     for _ in range(5):  # let callbacks queued by the close reply run
         await asyncio.sleep(0)
     assert ws.closed
+    assert _timers_of(ws) == []
+
+
+@pytest.mark.parametrize("cancel", [False, True], ids=["closed", "reader-cancelled"])
+async def test_frames_arriving_while_closing_leave_no_heartbeat_behind(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, cancel: bool
+) -> None:
+    """The outlet keeps pushing while the client closes (and its reader is cancelled)."""
+    client = make_idle_client(sim, heartbeat=30)
+    await client.connect()
+    ws = client._ws
+    assert ws is not None
+    reader = asyncio.create_task(client.listen())
+    await asyncio.sleep(0)
+
+    async def flood() -> None:
+        for _ in range(200):
+            await sim.push_sensors()
+
+    pushing = asyncio.create_task(flood())
+    await asyncio.sleep(0.01)
+    if cancel:
+        reader.cancel()
+    await client.close()
+    with contextlib.suppress(asyncio.CancelledError, IntecularConnectionError):
+        await reader
+    await pushing
+    for _ in range(5):
+        await asyncio.sleep(0)
     assert _timers_of(ws) == []

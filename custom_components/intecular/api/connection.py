@@ -77,6 +77,22 @@ class ClientStats:
     suppressed: int = field(default=0, repr=False)
 
 
+async def _close(ws: aiohttp.ClientWebSocketResponse) -> None:
+    """Close ``ws`` and switch its heartbeat off for good, even if the close is cancelled.
+
+    aiohttp re-arms the heartbeat for data that arrives while a socket closes (3.11 after
+    a missed pong, 3.14 for the close reply itself, with or without a reader) and keeps
+    that timer after the socket is closed; without a heartbeat interval it arms none.
+    """
+    with contextlib.suppress(AttributeError):  # private: absent in another aiohttp
+        ws._heartbeat = None  # noqa: SLF001
+    try:
+        if not ws.closed:
+            await ws.close()
+    finally:
+        getattr(ws, "_cancel_heartbeat", lambda: None)()
+
+
 class Connection:
     """One outlet's ``ws://<host>:<port>/ws``.
 
@@ -188,10 +204,7 @@ class Connection:
                     break
         finally:
             dropped = self._drop(ws)  # False when close() got there first
-            if not ws.closed:
-                await ws.close()
-            # aiohttp 3.11 re-arms the heartbeat after a missed pong closed the socket
-            getattr(ws, "_cancel_heartbeat", lambda: None)()
+            await _close(ws)
         if dropped:
             raise IntecularConnectionError(f"connection to {self.url} lost: {reason}")
 
@@ -199,10 +212,7 @@ class Connection:
         """Close the socket, stop ``listen()`` and fail every waiting request."""
         if (ws := self._ws) is not None:
             self._drop(ws)
-            await ws.close()
-            # The outlet's close reply counts as received data, and aiohttp (3.14 even
-            # without a listener) re-arms the heartbeat for it after the socket closed.
-            getattr(ws, "_cancel_heartbeat", lambda: None)()
+            await _close(ws)
         if self._listen_task is not None:
             task, self._listen_task = self._listen_task, None
             task.cancel()
