@@ -42,7 +42,11 @@ async def _floor_reader(ws: aiohttp.ClientWebSocketResponse, frames: list[int]) 
 
 
 async def _cpu_per_1000(
-    sim: SimProcess, frames: Callable[[], int], keys: list[str], seconds: float
+    sim: SimProcess,
+    frames: Callable[[], int],
+    keys: list[str],
+    seconds: float,
+    started: Callable[[], None] = lambda: None,
 ) -> tuple[float, int]:
     """CPU seconds per 1,000 frames above an idle window; and the frames of the window."""
     await sim.command(do="pushes", on=False)
@@ -54,6 +58,7 @@ async def _cpu_per_1000(
     await sim.command(do="pushes", on=True)
     await asyncio.sleep(SETTLE)
     before = frames()
+    started()
     meter = CpuMeter()
     await asyncio.sleep(seconds)
     busy, _ = meter.stop()
@@ -96,11 +101,8 @@ async def measure(table: Table, *, rounds: int, seconds: float) -> None:
 
             for _ in range(rounds):
                 for mode, _label, keys, _target in MODES:
-                    writes.reset()
-                    first = frames()
-                    cpu, _ = await _cpu_per_1000(sim, frames, keys, seconds)
+                    cpu, pushes = await _cpu_per_1000(sim, frames, keys, seconds, writes.reset)
                     ha[mode].append(cpu)
-                    pushes = frames() - first
                     writes_per_push[mode] = writes.total / pushes if pushes else 0.0
             writes.stop()
             for entry in entries:
