@@ -1,5 +1,9 @@
 """Push -> state latency and command round trips, against the floor of a bare aiohttp client.
 
+Timed as a user's Home Assistant runs: the event loop without asyncio debug mode. Under
+pytest (Home Assistant's test harness turns debug mode on for every test) the same
+code measures about four times slower; set ``BENCH_LOOP_DEBUG=1`` to see that.
+
 Three receivers, each on its own simulated outlet in this process (one event loop):
 
 * floor: a bare aiohttp WebSocket client that decodes each frame with ``json.loads``;
@@ -221,7 +225,10 @@ async def _pushes(
         " time from the simulator queuing the push to the entity's state_changed event"
         " (floor: to json.loads done in a bare aiohttp client; client: to the parsed model"
         " reaching a subscriber of the integration's device client); per-round p50/p99,"
-        " median over rounds, [range]"
+        " median over rounds, [range]. The loop runs without asyncio debug mode, as in a"
+        " running Home Assistant; Home Assistant's test harness (pytest) turns it on, which"
+        " makes every Home Assistant figure about 4x slower (BENCH_LOOP_DEBUG=1 shows it):"
+        " the main reason why measurements under pytest read higher than this bench"
     )
     for kind, label, budget in (
         ("9", "outlet push (9)", 0.15e-3),
