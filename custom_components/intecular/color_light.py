@@ -41,6 +41,8 @@ class _LastLit(ExtraStoredData):
 class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
     """An Aura colour array: colour, colour temperature and on-device effects."""
 
+    parts = frozenset({"color_light", "indicator_light"})
+
     _attr_supported_features = LightEntityFeature.EFFECT
     _attr_min_color_temp_kelvin = aura.KELVIN_WARMEST
     _attr_max_color_temp_kelvin = aura.KELVIN_COOLEST

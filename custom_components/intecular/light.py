@@ -89,6 +89,8 @@ async def async_setup_entry(
 class IntecularNightlight(IntecularEntity, LightEntity):
     """The Pro's dimmable white nightlight (callbacks 14 and 15)."""
 
+    parts = frozenset({"nightlight"})
+
     entity_description: IntecularLightDescription
     _attr_color_mode = LightColorMode.BRIGHTNESS
 
