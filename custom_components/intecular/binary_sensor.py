@@ -16,8 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import SensorReadings
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .entity import IntecularEntity, async_add_when_reported
 from .mqtt import broker_connected
 from .state import DeviceState
 

@@ -19,8 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api import IntecularClient
 from .api.protocol import EFFECT_SPEED_MAX
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .entity import IntecularEntity, async_add_when_reported
 from .settings import (
     NUMBER_SETTINGS,
     NumberSetting,

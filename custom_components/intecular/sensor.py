@@ -36,8 +36,7 @@ from homeassistant.helpers.typing import StateType
 from .api import SensorReadings
 from .compat import PARTS_PER_MILLION
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .entity import IntecularEntity, async_add_when_reported
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0

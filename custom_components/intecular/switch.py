@@ -17,8 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, IntecularClient
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .entity import IntecularEntity, async_add_when_reported
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
 

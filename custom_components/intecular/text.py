@@ -19,8 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, AccessoryNames, IntecularClient
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .entity import IntecularEntity, async_add_when_reported
 from .state import DeviceState
 
 PARALLEL_UPDATES = 1
