@@ -12,7 +12,7 @@ from .api import IntecularClient
 from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import async_register_devices, faceplate_identifier
-from .mqtt import async_remove_issue, async_setup_mqtt
+from .outlet_mqtt import async_remove_issue, async_setup_mqtt
 from .repairs import async_forget_announcement
 from .services import async_setup_services
 

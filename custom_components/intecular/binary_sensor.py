@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api import SensorReadings
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity, async_add_when_reported
-from .mqtt import broker_connected
+from .outlet_mqtt import broker_connected
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0

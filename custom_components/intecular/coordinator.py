@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -421,24 +421,41 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self,
         command: Callable[[IntecularClient], Coroutine[Any, Any, T]],
         apply: Callable[[DeviceState], DeviceState] | None = None,
+        *,
+        refused: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
     ) -> T:
-        """Run a device command; map failures to translated errors.
+        """Run a device command and return its result; map failures to translated errors.
 
         ``apply`` is the change the device made once it acknowledged the command; the
         push that follows confirms it (or corrects it, if someone else was faster).
+        ``refused`` is the translation key (with ``placeholders``) of the outlet's
+        refusal, when this command has a message of its own for it.
         """
         try:
             await self._link.wait_until_ready()
             result = await command(self.client)
-        except IntecularError as err:
-            key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
+        except IntecularCommandRefusedError as err:
+            if refused is None:
+                raise self._command_error(err) from err
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
-                translation_key=key,
-                translation_placeholders={"host": self.client.host, "error": str(err)},
+                translation_key=refused,
+                translation_placeholders=dict(placeholders) if placeholders else None,
             ) from err
+        except IntecularError as err:
+            raise self._command_error(err) from err
         if apply is not None and self._started:
             new = apply(self.data)
             if new != self.data:
                 self._publish(new)
         return result
+
+    def _command_error(self, err: IntecularError) -> HomeAssistantError:
+        """How a failed command reads to the user."""
+        key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders={"host": self.client.host, "error": str(err)},
+        )

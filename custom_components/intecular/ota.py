@@ -26,7 +26,6 @@ from homeassistant.helpers.event import async_call_later
 
 from .api import (
     IntecularClient,
-    IntecularCommandRefusedError,
     IntecularTimeoutError,
     OtaAck,
     OtaMethod,
@@ -167,14 +166,16 @@ class OtaTracker:
         async def perform(client: IntecularClient) -> None:
             try:
                 await client.perform_update(target, method, timeout=OTA_ACK_GRACE)
-            except IntecularCommandRefusedError as err:
-                raise self._error("update_refused") from err
             except IntecularTimeoutError:
                 # Busy downloading already, or about to restart: the pushes will tell.
                 LOGGER.debug("No reply to 21 yet; following the %s update", self.module)
 
         try:
-            await self.coordinator.async_command(perform)
+            await self.coordinator.async_command(
+                perform,
+                refused="update_refused",
+                placeholders={"name": module_name(self.module, self.coordinator)},
+            )
         except HomeAssistantError:
             if self._install is install:
                 self._end()

@@ -1,6 +1,6 @@
 """Repair issues: the outlet's own MQTT discovery, and announcements of its serial.
 
-Clearing the MQTT discovery is a repair flow (see mqtt.py); another device announcing
+Clearing the MQTT discovery is a repair flow (see outlet_mqtt.py); another device announcing
 itself with a connected outlet's serial number is a warning the user reads.
 """
 
@@ -19,7 +19,7 @@ import voluptuous as vol
 
 from .const import DEFAULT_PORT, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry
-from .mqtt import async_set_discovery
+from .outlet_mqtt import async_set_discovery
 
 ISSUE_ANNOUNCED_ELSEWHERE = "announced_elsewhere"
 

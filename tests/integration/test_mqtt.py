@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intecular.const import DOMAIN
-from custom_components.intecular.mqtt import MQTT_CHECK_INTERVAL
+from custom_components.intecular.outlet_mqtt import MQTT_CHECK_INTERVAL
 from simulator import SimulatedOutlet
 
 from .common import SERIAL, wait_for_state, wait_until

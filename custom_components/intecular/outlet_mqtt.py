@@ -8,12 +8,14 @@ say whether its discovery payload is on the broker, so the rule is:
     broker, Home Assistant has the MQTT integration set up, and Home Assistant never
     cleared (or deliberately sent) the outlet's discovery itself.
 
-Then a repair issue offers to clear the discovery payload (27/1). Once cleared (by the
-fix, or by the ``clear_mqtt_discovery`` action) or deliberately sent (by the
-``send_mqtt_discovery`` action), the entry remembers it and the issue stays away.
+Then a repair issue offers to clear the discovery payload (callback 27, command 1).
+Once cleared (by the fix, or by the ``clear_mqtt_discovery`` action) or deliberately
+sent (by the ``send_mqtt_discovery`` action), the entry remembers it and the issue
+stays away.
 
-The broker connection (27/0) is read with the rest of the state (state.py) and then
-every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the outlet's configuration.
+The broker connection (callback 27, command 0) is read with the rest of the state
+(parts.py) and then every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the
+outlet's configuration.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
-from .api import IntecularClient, IntecularCommandRefusedError
 from .const import CONF_MQTT_DISCOVERY, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .state import DeviceState
@@ -55,32 +56,20 @@ def issue_id(entry: IntecularConfigEntry) -> str:
 
 
 async def async_check_mqtt(coordinator: IntecularCoordinator) -> None:
-    """Ask the outlet whether it reaches its broker (27/0), if MQTT is on."""
+    """Ask the outlet whether it reaches its broker (callback 27, command 0), if MQTT is on."""
     if not mqtt_enabled(coordinator.data):
         return
-    found: list[bool] = []
-
-    async def check(client: IntecularClient) -> None:
-        found.append(await client.check_mqtt())
-
-    await coordinator.async_command(check, lambda state: replace(state, mqtt_connected=found[0]))
+    connected = await coordinator.async_command(lambda client: client.check_mqtt())
+    coordinator.async_update_state(lambda state: replace(state, mqtt_connected=connected))
 
 
 async def async_set_discovery(
     hass: HomeAssistant, entry: IntecularConfigEntry, *, publish: bool
 ) -> None:
-    """Send (27/2) or clear (27/1) the outlet's discovery payload; remember it."""
-
-    async def command(client: IntecularClient) -> None:
-        try:
-            await client.send_mqtt_discovery(publish)
-        except IntecularCommandRefusedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="mqtt_discovery_refused",
-            ) from err
-
-    await entry.runtime_data.async_command(command)
+    """Send (callback 27, command 2) or clear (command 1) the outlet's discovery; remember it."""
+    await entry.runtime_data.async_command(
+        lambda client: client.send_mqtt_discovery(publish), refused="mqtt_discovery_refused"
+    )
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_MQTT_DISCOVERY: "sent" if publish else "cleared"}
     )
