@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -235,9 +235,30 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
         self._link.start()
+        self.async_every(
+            NAMES_REFRESH_INTERVAL, "names", lambda: self._parts.read([Part.CONFIG, Part.NAMES])
+        )
+
+    @callback
+    def async_every(
+        self, interval: timedelta, name: str, job: Callable[[], Coroutine[Any, Any, Any]]
+    ) -> None:
+        """Run ``job`` in the background every ``interval`` until the entry unloads.
+
+        The outlet's periodic work (names, the firmware check, the MQTT status) all runs
+        from here, and none of it while the link is down: the reconnect reads anew.
+        """
+
+        @callback
+        def due(_now: datetime) -> None:
+            if self.link_ready:
+                self.config_entry.async_create_background_task(
+                    self.hass, job(), f"{DOMAIN} {name} {self.client.host}"
+                )
+
         self.config_entry.async_on_unload(
             async_track_time_interval(
-                self.hass, self._names_due, NAMES_REFRESH_INTERVAL, cancel_on_shutdown=True
+                self.hass, due, interval, name=f"{DOMAIN} {name}", cancel_on_shutdown=True
             )
         )
 
@@ -390,15 +411,6 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             self._publish(replace(self.data, sensors_fresh=False))
 
     # --- names and configuration (callbacks 3 and 1 have no push) ----------------------
-
-    @callback
-    def _names_due(self, _now: datetime) -> None:
-        if self.link_ready:
-            self.config_entry.async_create_background_task(
-                self.hass,
-                self._parts.read([Part.CONFIG, Part.NAMES]),
-                f"{DOMAIN} names {self.client.host}",
-            )
 
     async def async_read_names(self) -> None:
         """Read the accessory names again (after a rename)."""

@@ -21,12 +21,11 @@ outlet's configuration.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_time_interval
 
 from .const import CONF_MQTT_DISCOVERY, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
@@ -118,16 +117,14 @@ def async_setup_mqtt(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
             likely = now
             async_update_issue(hass, entry)
 
-    async def check(_now: datetime) -> None:
+    async def check() -> None:
         try:
             await async_check_mqtt(coordinator)
         except HomeAssistantError as err:
             LOGGER.debug("MQTT check of %s failed: %s", coordinator.client.host, err)
 
     entry.async_on_unload(coordinator.async_add_listener(state_changed))
-    entry.async_on_unload(
-        async_track_time_interval(hass, check, MQTT_CHECK_INTERVAL, name=f"{DOMAIN} MQTT check")
-    )
+    coordinator.async_every(MQTT_CHECK_INTERVAL, "MQTT check", check)
     state_changed()
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later, async_track_time_interval
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .api import AvailableUpdates, IntecularError
@@ -53,11 +53,7 @@ class UpdateChecker:
     @callback
     def start(self, entry: IntecularConfigEntry) -> None:
         """Check now (in the background) and on schedule until the entry unloads."""
-        entry.async_on_unload(
-            async_track_time_interval(
-                self.hass, self._due, UPDATE_CHECK_INTERVAL, name=f"{DOMAIN} firmware check"
-            )
-        )
+        self.coordinator.async_every(UPDATE_CHECK_INTERVAL, "firmware check", self._due)
         entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
         entry.async_on_unload(self._cancel_retry)
         self.schedule()
@@ -71,9 +67,9 @@ class UpdateChecker:
             self.hass, self.async_check(), f"{DOMAIN} firmware check {self.coordinator.client.host}"
         )
 
-    @callback
-    def _due(self, _now: datetime) -> None:
-        self.schedule()
+    async def _due(self) -> None:
+        if not self._lock.locked():
+            await self.async_check()
 
     @callback
     def _state_changed(self) -> None:

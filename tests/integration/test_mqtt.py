@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from datetime import timedelta
+import logging
 from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
@@ -94,6 +95,24 @@ async def test_connected_broker(
     simulator.set_mqtt_connected(True)  # back: noticed after a reconnect too
     await simulator.drop_connections()
     await wait_for_state(hass, BROKER, STATE_ON)
+
+
+@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+async def test_not_checked_while_the_link_is_down(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The check's timer finds the outlet unreachable: no check is tried, so none fails."""
+    coordinator = init_integration.runtime_data
+    await simulator.reboot(delay=3600)
+    await wait_until(hass, lambda: not coordinator.client.connected)
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    caplog.clear()
+    async_fire_time_changed(hass, dt_util.utcnow() + MQTT_CHECK_INTERVAL + timedelta(seconds=1))
+    await hass.async_block_till_done()
+    assert "MQTT check" not in caplog.text
 
 
 @pytest.mark.usefixtures("all_enabled")
