@@ -8,8 +8,8 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import IntecularClient
-from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN
+from .api import DEFAULT_PORT, IntecularClient
+from .const import CONF_FACEPLATE, DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import async_register_devices, faceplate_identifier
 from .outlet_mqtt import async_remove_issue, async_setup_mqtt

@@ -16,14 +16,16 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import voluptuous as vol
 
 from .api import (
+    DEFAULT_PORT,
     IntecularClient,
     IntecularCommandRefusedError,
     IntecularError,
     IntecularProtocolError,
     IntecularTimeoutError,
     OutletInfo,
+    address,
 )
-from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
+from .const import CONF_FACEPLATE, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
 from .coordinator import IntecularConfigEntry
 from .devices import faceplate_model
 from .repairs import async_announced_elsewhere, async_forget_announcement
@@ -185,9 +187,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_abort(reason="reconfigure_successful")
                 return self.async_update_reload_and_abort(entry, data_updates=updates)
         port = entry.data.get(CONF_PORT, DEFAULT_PORT)
-        current = (
-            entry.data[CONF_HOST] if port == DEFAULT_PORT else f"{entry.data[CONF_HOST]}:{port}"
-        )
+        current = address(entry.data[CONF_HOST], port)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -245,9 +245,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         self._discovered = (host, port, info)
         self.context["title_placeholders"] = {"name": outlet_title(info)}
-        self.context["configuration_url"] = (
-            f"http://{host}" if port == DEFAULT_PORT else f"http://{host}:{port}"
-        )
+        self.context["configuration_url"] = f"http://{address(host, port)}"
         if not onboarding.async_is_onboarded(self.hass):
             return self._create(host, port, info)
         return await self.async_step_zeroconf_confirm()

@@ -34,11 +34,18 @@ from .api import (
     OtaTarget,
     Push,
 )
-from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .firmware_parts import Module, Part, installed_version, latest_version, module_name, outdated
+from .firmware import (
+    Module,
+    Part,
+    UpdateChecker,
+    installed_version,
+    latest_version,
+    module_name,
+    outdated,
+)
 from .state import DeviceState
-from .update_check import UpdateChecker
 
 # How long 21 may take to be answered before the pushes alone tell.
 OTA_ACK_GRACE = 2.0
@@ -47,21 +54,6 @@ OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
 # After the last successful result: how long the module may take to reboot and report
 # the new version (the outlet restarts, a faceplate leaves and comes back).
 OTA_REBOOT_TIMEOUT = timedelta(minutes=5)
-
-
-# Faceplate update method (select entity option) -> the second argument of 21.
-FACEPLATE_METHODS = {
-    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
-    "via_outlet": OtaMethod.VIA_OUTLET,
-}
-# The vendor's first choice; when it fails, the error suggests the other one.
-DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
-
-
-def faceplate_update_method(entry: IntecularConfigEntry) -> str:
-    """The chosen way to deliver faceplate firmware (an entry option)."""
-    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
-    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
 @dataclass(slots=True, kw_only=True)

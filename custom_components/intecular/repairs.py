@@ -17,7 +17,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .const import DEFAULT_PORT, DOMAIN, LOGGER
+from .api import DEFAULT_PORT, address
+from .const import DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry
 from .outlet_mqtt import async_set_discovery
 
@@ -26,12 +27,6 @@ ISSUE_ANNOUNCED_ELSEWHERE = "announced_elsewhere"
 
 def _announced_issue_id(entry: IntecularConfigEntry) -> str:
     return f"{ISSUE_ANNOUNCED_ELSEWHERE}_{entry.entry_id}"
-
-
-def address(host: str, port: int) -> str:
-    """``host``, or ``host:port`` when the port is not the outlet's usual one."""
-    shown = f"[{host}]" if ":" in host else host
-    return host if port == DEFAULT_PORT else f"{shown}:{port}"
 
 
 @callback

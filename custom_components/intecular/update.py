@@ -1,7 +1,7 @@
 """Firmware updates of the outlet and its faceplate, as the outlet itself finds them.
 
 The outlet asks Intecular for newer firmware when asked (callback 20), so no cloud
-service is needed here (update_check.py keeps the answer current). Each firmware part
+service is needed here (firmware.py keeps the answer current). Each firmware part
 has its own entity with plain version strings: the outlet's firmware, its web
 interface (installed by the same outlet update, 21 [1]) and the faceplate's firmware.
 Installing follows the update until the part runs its new version (ota.py).
@@ -27,9 +27,9 @@ from .api import OtaMethod
 from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .firmware_parts import Module, Part, installed_version, latest_version, module_name
-from .ota import FACEPLATE_METHODS, OtaTracker, faceplate_update_method
-from .update_check import UpdateChecker
+from .firmware import Module, Part, UpdateChecker, installed_version, latest_version, module_name
+from .ota import OtaTracker
+from .select import FACEPLATE_METHODS, faceplate_update_method
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
 # install or check must not queue behind it. The outlet runs one update at a time;

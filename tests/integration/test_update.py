@@ -326,7 +326,7 @@ async def test_checked_every_few_hours_and_after_reconnects(
     assert (20, None) not in simulator.requests
     assert attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.3"
 
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_MAX_AGE", timedelta(0)):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_MAX_AGE", timedelta(0)):
         await simulator.drop_connections()
         await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
 
@@ -362,7 +362,7 @@ async def test_unanswered_check_keeps_what_was_known(
     and the check is tried again later."""
     simulator.faults.drop_replies = True
     simulator.set_available_versions(im="2.6.0")
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.05):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_TIMEOUT", 0.05):
         for _ in range(2):
             await hass.services.async_call(
                 "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True

@@ -72,7 +72,7 @@ def short_grace() -> Generator[None]:
 @pytest.fixture
 def short_check_timeout() -> Generator[None]:
     """The update check gives up within a test's patience (30 s really)."""
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.3):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_TIMEOUT", 0.3):
         yield
 
 
