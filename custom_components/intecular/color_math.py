@@ -54,7 +54,7 @@ class Look:
 
 
 def look(light: ColorLight) -> Look:
-    """The light as an 18 report shows it (including changes made in the vendor app).
+    """The light as its colour report (18) shows it (including changes made in the vendor app).
 
     Colour and brightness are those of the brightest lit LED (or colour; the first of
     equals); an effect with random colours shows its random brightness. Static colours

@@ -61,11 +61,6 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         return DeviceInfo(identifiers={(DOMAIN, identifier)})
 
     @property
-    def state_data(self) -> DeviceState:
-        """The coordinator's current state."""
-        return self.coordinator.data
-
-    @property
     def available(self) -> bool:
         """Unavailable when the outlet is gone, or for faceplate entities the faceplate."""
         if not super().available:

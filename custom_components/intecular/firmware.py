@@ -1,9 +1,9 @@
 """The firmware an outlet and its faceplate run, and the check for newer firmware (20).
 
 The outlet has two parts, its firmware and its web interface (WWW partition), both
-installed by one outlet update (21 [1]); the faceplate has its firmware. Installed
-versions come from device info (12) first, which needs no update check; newest
-versions only from the update check (20).
+installed by one outlet update (the update command 21 for target 1); the faceplate has
+its firmware. Installed versions come from device info (12) first, which needs no
+update check; newest versions only from the update check (20).
 
 The outlet asks its maker's server before it answers 20, so an answer can take many
 seconds or never come. Loading and reconnecting never wait for it: the check runs
@@ -114,10 +114,15 @@ def latest_version(part: Part, state: DeviceState) -> str | None:
     return available
 
 
+def is_newer(latest: str, installed: str | None) -> bool:
+    """Whatever the outlet offers is the newer version (it names no older one)."""
+    return latest != installed
+
+
 def outdated(part: Part, state: DeviceState) -> bool:
     """Whether the outlet offers a newer version of the part."""
     latest = latest_version(part, state)
-    return latest is not None and latest != installed_version(part, state)
+    return latest is not None and is_newer(latest, installed_version(part, state))
 
 
 def module_name(module: Module, coordinator: IntecularCoordinator) -> str:

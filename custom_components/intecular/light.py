@@ -116,7 +116,7 @@ class IntecularNightlight(IntecularEntity, LightEntity):
 
     @property
     def is_on(self) -> bool | None:
-        """Whether the nightlight is on (the 15 push)."""
+        """Whether the nightlight is on (the nightlight push, 15)."""
         light = self.coordinator.data.nightlight
         return None if light is None else light.on
 

@@ -1,12 +1,13 @@
-"""Following a firmware update from the 21 command to the module's new version.
+"""Following a firmware update, from the update command (21) to the module's new version.
 
-An update goes: 21 (start) -> a spurious ``23 [target, 0]`` -> 22 progress pushes per
-phase -> ``23 [phase, 1]`` -> for the outlet's firmware and the faceplate, a reboot and
-the new version in device info (12). The outlet runs a phase for what is outdated: its
-web partition (3), then its firmware (1); a web-only update ends on ``23 [3, 1]``
-without a reboot, and the new web version is read with 20.
+An update goes: the update command (21) -> a spurious result ``23 [target, 0]`` ->
+progress pushes (22) per phase -> a result ``23 [phase, 1]`` -> for the outlet's
+firmware and the faceplate, a reboot and the new version in device info (12). The
+outlet runs a phase for what is outdated: its web partition (3), then its firmware
+(1); a web-only update ends on ``23 [3, 1]`` without a reboot, and the new web version
+is read with the update check (20).
 
-21 is not waited on beyond a short grace: a busy outlet may never answer it, and a
+The update command is not waited on beyond a short grace: a busy outlet may never answer it, and a
 revB outlet restarts instead. No answer, ``PUBACK: 1`` or a dropped socket mean "maybe
 started"; only ``PUBACK: 0`` is a refusal. The pushes, the reboot and the versions read
 afterwards decide. An install ends at the latest ``OTA_PROGRESS_TIMEOUT`` after the

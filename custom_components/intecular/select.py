@@ -21,7 +21,7 @@ from .entity import IntecularEntity
 
 PARALLEL_UPDATES = 1
 
-# Faceplate update method (select entity option) -> the second argument of 21.
+# Faceplate update method (select entity option) -> the second argument of the update command (21).
 FACEPLATE_METHODS = {
     "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
     "via_outlet": OtaMethod.VIA_OUTLET,

@@ -77,8 +77,8 @@ class DeviceState:
     # False while the faceplate has not pushed sensors for SENSOR_SILENCE_TIMEOUT.
     sensors_fresh: bool = True
     updates: AvailableUpdates | None = None
-    # Whether the outlet's own MQTT client reaches its broker (27/0); None while MQTT is
-    # off in its configuration or not checked yet.
+    # Whether the outlet's own MQTT client reaches its broker (the MQTT check, 27/0);
+    # None while MQTT is off in its configuration or not checked yet.
     mqtt_connected: bool | None = None
 
     @property

@@ -3,7 +3,8 @@
 The outlet asks Intecular for newer firmware when asked (callback 20), so no cloud
 service is needed here (firmware.py keeps the answer current). Each firmware part
 has its own entity with plain version strings: the outlet's firmware, its web
-interface (installed by the same outlet update, 21 [1]) and the faceplate's firmware.
+interface (installed by the same outlet update, command 21 for target 1) and the
+faceplate's firmware.
 Installing follows the update until the part runs its new version (ota.py).
 """
 
@@ -27,7 +28,15 @@ from .api import OtaMethod
 from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity
-from .firmware import Module, Part, UpdateChecker, installed_version, latest_version, module_name
+from .firmware import (
+    Module,
+    Part,
+    UpdateChecker,
+    installed_version,
+    is_newer,
+    latest_version,
+    module_name,
+)
 from .ota import OtaTracker
 from .select import FACEPLATE_METHODS, faceplate_update_method
 
@@ -143,7 +152,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
 
     def version_is_newer(self, latest_version: str, installed_version: str) -> bool:
         """Whatever the outlet offers is the newer version (it names no older one)."""
-        return latest_version != installed_version
+        return is_newer(latest_version, installed_version)
 
     @property
     def in_progress(self) -> bool:
