@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import timedelta
 import logging
-from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
@@ -39,17 +37,6 @@ CHECK = (27, [0])
 
 
 @pytest.fixture
-def all_enabled() -> Generator[None]:
-    """Create every entity enabled (the broker sensor is disabled by default)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
-@pytest.fixture
 async def mqtt_on(simulator: SimulatedOutlet) -> None:
     """MQTT set up on the outlet (in the vendor app) before Home Assistant starts."""
     await simulator.set_config(sys_prefs=MQTT_ON)
@@ -74,7 +61,7 @@ async def test_broker_sensor(
     assert entry == snapshot
 
 
-@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
 async def test_connected_broker(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -97,7 +84,7 @@ async def test_connected_broker(
     await wait_for_state(hass, BROKER, STATE_ON)
 
 
-@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
 async def test_not_checked_while_the_link_is_down(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -115,7 +102,7 @@ async def test_not_checked_while_the_link_is_down(
     assert "MQTT check" not in caplog.text
 
 
-@pytest.mark.usefixtures("all_enabled")
+@pytest.mark.usefixtures("enable_all")
 async def test_mqtt_off_is_never_checked(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -126,7 +113,7 @@ async def test_mqtt_off_is_never_checked(
     assert all(callback != 27 for callback, _ in simulator.requests)
 
 
-@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
 async def test_failed_check_keeps_the_last_answer(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

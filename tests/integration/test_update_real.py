@@ -37,18 +37,13 @@ from .update_helpers import (
     attributes,
     first_check,
     install,
+    options_fixture,  # noqa: F401 - a fixture, found by name
     outlet_with_updates,
     progress,
     record,
 )
 
 SWITCH = "switch.invisoutlet_e7c4_outlet_1"
-
-
-@pytest.fixture
-def options() -> dict[str, Any]:
-    """Simulator knobs: a real outlet's partial updates, plus each test's own."""
-    return {}
 
 
 @pytest.fixture
