@@ -35,17 +35,8 @@ from .const import (
 )
 from .devices import async_sync_devices
 from .link import Link
-from .parts import PartReader
-from .state import (
-    DeviceState,
-    FaceplateKind,
-    Part,
-    apply_push,
-    changed_fields,
-    parts_to_read,
-    read_essentials,
-    read_part,
-)
+from .reading import Part, PartReader, parts_to_read, read_essentials, read_part
+from .state import DeviceState, FaceplateKind, apply_push, changed_fields
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
@@ -74,7 +65,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
 
     There is no polling: the first refresh (and every reconnect) reads what identifies
-    the outlet and drives its switches; the other parts follow one by one (parts.py),
+    the outlet and drives its switches; the other parts follow one by one (reading.py),
     then pushes keep it all current. A dropped socket is reconnected at once, then
     quickly for a minute, then with backoff; entities go unavailable only when the
     outage outlasts its grace period (``outage.py``).

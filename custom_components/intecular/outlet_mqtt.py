@@ -14,7 +14,7 @@ sent (by the ``send_mqtt_discovery`` action), the entry remembers it and the iss
 stays away.
 
 The broker connection (callback 27, command 0) is read with the rest of the state
-(parts.py) and then every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the
+(reading.py) and then every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the
 outlet's configuration.
 """
 
