@@ -61,10 +61,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) ->
 
 
 async def _async_entry_updated(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
-    """A new address (discovery, reconfigure): move the live connection there."""
-    await entry.runtime_data.async_move(
-        entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)
-    )
+    """A new address (discovery, reconfigure): move the live connection there.
+
+    The entry changes for other reasons too (the faceplate's kind, the MQTT discovery,
+    the update method); only an address change concerns the connection.
+    """
+    client = entry.runtime_data.client
+    address = (entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))
+    if address != (client.host, client.port):
+        await entry.runtime_data.async_move(*address)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
