@@ -33,6 +33,8 @@ class IntecularBinarySensorDescription(BinarySensorEntityDescription):
     faceplate: bool = False
     # None: unavailable while the faceplate is exactly when ``faceplate`` is set.
     needs_faceplate: bool | None = None
+    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
+    parts: frozenset[str] | None = None
 
 
 # The radar's moving-target energy (0-100) reads 0 while nothing moves; any energy above
@@ -82,6 +84,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         faceplate=True,
         is_on_fn=lambda state: _occupied(state.sensors),
         exists_fn=_radar_reports("occupancy_state"),
+        parts=frozenset({"sensors"}),
         available_fn=_radar_valid("occupancy_state"),
     ),
     IntecularBinarySensorDescription(
@@ -91,6 +94,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         faceplate=True,
         is_on_fn=lambda state: _moving(state.sensors),
         exists_fn=_radar_reports("movement_energy"),
+        parts=frozenset({"sensors"}),
         available_fn=_radar_valid("movement_energy"),
     ),
     IntecularBinarySensorDescription(
@@ -104,6 +108,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         # Attached, online (PM.online) and pushing its sensors.
         is_on_fn=lambda state: state.faceplate_available,
         exists_fn=lambda state: state.info.faceplate_online,
+        parts=frozenset({"info", "sensors_fresh"}),
     ),
 )
 
@@ -117,6 +122,7 @@ MQTT_BROKER = IntecularBinarySensorDescription(
     entity_registry_enabled_default=False,
     is_on_fn=broker_connected,
     exists_fn=lambda state: state.config is not None and state.config.mqtt is not None,
+    parts=frozenset({"config", "mqtt_connected"}),
 )
 
 BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (

@@ -15,6 +15,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
+    Callback,
     IntecularClient,
     IntecularCommandRefusedError,
     IntecularConnectionError,
@@ -108,6 +109,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self._pushes_during_reads: list[list[Push]] = []
         self._parts = PartReader(self)
         client.subscribe(self._handle_push)
+        client.on_repeat(self._handle_repeat)
 
     @property
     def reconnects(self) -> int:
@@ -172,6 +174,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         before = (self._parts.changes["outlets"], self._parts.changes["config"])
         pushes: list[Push] = []
         self._pushes_during_reads.append(pushes)
+        # Every push from here on is applied on top of the read, even one that repeats.
+        client.forget_pushes()
         try:
             info, rest = await read_essentials(client, CONFIG_READ_TIMEOUT)
             expected = self.config_entry.unique_id
@@ -258,7 +262,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """The link is back and its essentials read: show them, read the rest."""
         state, config_read = result
         self.last_update_success = True
-        self._publish(state)
+        self._publish(state, whole=True)
         self._parts.read_soon(state, config=not config_read)
 
     @property
@@ -318,20 +322,48 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             self._schedule_resync()
         new = apply_push(state, push)
         if new is not state:
-            self._publish(new)
+            self._publish(new, push=True)
 
     @callback
-    def _publish(self, state: DeviceState) -> None:
-        """Hand a new state to the entities (each writes only if its own part changed)."""
+    def _handle_repeat(self, callback_number: int) -> None:
+        """A state push that repeated the last one: only a sensor push still matters.
+
+        It proves the faceplate reports (the silence watchdog); after a silence it makes
+        the readings fresh again, and while device info says the faceplate is offline it
+        asks for a re-read, as any sensor push does.
+        """
+        if callback_number != Callback.SENSORS or not self._started or not self._link.verified:
+            return
+        self._sensor_watchdog.feed()
+        state = self.data
+        if not state.info.faceplate_online:
+            self._schedule_resync()
+        if not state.sensors_fresh and state.sensors is not None:
+            self._publish(replace(state, sensors_fresh=True), push=True)
+
+    @callback
+    def _publish(self, state: DeviceState, *, push: bool = False, whole: bool = False) -> None:
+        """Hand a new state to the entities of the parts that changed.
+
+        ``whole``: a new picture of the outlet (a reconnect, a full re-read): every
+        entity hears of it. Unless the change came from a push (``push``), the outlet's
+        next push is handled even when it repeats the last: it may correct the change.
+        """
         old = self.data
         self.data = state
-        self._parts.changed(changed_fields(old, state))
-        if self._started and old.info != state.info:
+        changed = changed_fields(old, state)
+        self._parts.changed(changed)
+        if not push:
+            self.client.forget_pushes()
+        if self._started and old.info is not state.info and old.info != state.info:
             try:
                 async_sync_devices(self.hass, self.config_entry, old.info, state.info)
             except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
                 LOGGER.exception("Updating the devices of %s failed", self.client.host)
-        self.async_update_listeners()
+        if whole:
+            self.async_update_listeners()
+        else:
+            self._notify(frozenset(changed))
 
     @callback
     def async_update_state(self, change: Callable[[DeviceState], DeviceState]) -> None:
@@ -343,7 +375,23 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @callback
     def async_update_listeners(self) -> None:
         """Tell every entity; one that fails is logged and the others still hear of it."""
-        for update_callback, _ in list(self._listeners.values()):
+        self._notify(None)
+
+    @callback
+    def _notify(self, changed: frozenset[str] | None) -> None:
+        """Call the listeners of the changed parts (None: every listener).
+
+        An entity registers with the ``DeviceState`` fields it reads as its context
+        (``IntecularEntity.parts``); a listener without one hears of every change.
+        One that fails is logged and the others still hear of it.
+        """
+        for update_callback, context in list(self._listeners.values()):
+            if (
+                changed is not None
+                and isinstance(context, frozenset)
+                and context.isdisjoint(changed)
+            ):
+                continue
             try:
                 update_callback()
             except Exception:  # noqa: BLE001 - logged; the other entities still update
@@ -373,7 +421,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
                 return
             if not self._resync_wanted and state != self.data:
-                self._publish(state)
+                self._publish(state, whole=True)
         if state is not None:
             await self._parts.read(parts_to_read(state, config=not config_read))
 

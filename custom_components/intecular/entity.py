@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from typing import ClassVar
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -30,9 +31,17 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
     lives on the faceplate device with ``needs_faceplate=False``. An entity with an
     ``accessory`` is named as the user named that accessory in the vendor app, and by
     its translation while it has the factory name.
+
+    ``parts`` names the ``DeviceState`` fields the entity shows (a description's
+    ``parts`` wins over the class's): a change of another part does not wake it. None
+    (the default) is every part. The faceplate's state (``info``, ``sensors_fresh``)
+    is added for an entity that needs the faceplate, ``names`` for one with an
+    accessory. A whole new state (a reconnect, a full re-read, the grace period
+    ending) wakes every entity.
     """
 
     _attr_has_entity_name = True
+    parts: ClassVar[frozenset[str] | None] = None
 
     def __init__(
         self,
@@ -44,15 +53,28 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         accessory: Accessory | None = None,
     ) -> None:
         """Bind the entity to the outlet's (or the faceplate's) device."""
-        super().__init__(coordinator)
-        self.entity_description = description
         self._faceplate = faceplate if needs_faceplate is None else needs_faceplate
         self._accessory = accessory
+        super().__init__(coordinator, self._parts_read(description))
+        self.entity_description = description
         self._apply_accessory_name()
         info = coordinator.data.info
         self._attr_unique_id = f"{info.outlet.serial}_{description.key}"
         self._attr_device_info = self._device_info(faceplate)
         self._written: tuple[bool, Hashable] | None = None
+
+    def _parts_read(self, description: EntityDescription) -> frozenset[str] | None:
+        """The ``DeviceState`` fields this entity reads (its listener's context)."""
+        parts: frozenset[str] | None = getattr(description, "parts", None)
+        if parts is None:
+            parts = self.parts
+        if parts is None:
+            return None
+        if self._faceplate:
+            parts |= {"info", "sensors_fresh"}
+        if self._accessory is not None:
+            parts |= {"names"}
+        return parts
 
     def _device_info(self, faceplate: bool) -> DeviceInfo:
         """Only the identifiers: the devices are registered at setup (devices.py)."""

@@ -99,6 +99,8 @@ async def async_setup_entry(
 class IntecularNightlight(IntecularEntity, LightEntity):
     """The Pro's dimmable white nightlight (callbacks 14 and 15)."""
 
+    parts = frozenset({"nightlight"})
+
     entity_description: IntecularLightDescription
     _attr_color_mode = LightColorMode.BRIGHTNESS
 
@@ -170,6 +172,8 @@ class _LastLit(ExtraStoredData):
 
 class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
     """An Aura colour array: colour, colour temperature and on-device effects."""
+
+    parts = frozenset({"color_light", "indicator_light"})
 
     _attr_supported_features = LightEntityFeature.EFFECT
     _attr_min_color_temp_kelvin = color_math.KELVIN_WARMEST

@@ -43,6 +43,8 @@ class IntecularNumberDescription(NumberEntityDescription):
     apply_fn: Callable[[DeviceState, float], DeviceState] | None = None
     exists_fn: Callable[[DeviceState], bool] = lambda _: True
     faceplate: bool = False
+    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
+    parts: frozenset[str] | None = None
 
 
 def _setting(setting: NumberSetting) -> IntecularNumberDescription:
@@ -73,6 +75,7 @@ def _setting(setting: NumberSetting) -> IntecularNumberDescription:
         set_fn=set_value,
         apply_fn=lambda state, value: apply_pref(state, path, round(value)),
         exists_fn=has_pref(path),
+        parts=frozenset({"config"}),
         faceplate=setting.faceplate,
     )
 
@@ -101,6 +104,7 @@ EFFECT_SPEED = IntecularNumberDescription(
     set_fn=_set_effect_speed,
     apply_fn=_apply_effect_speed,
     exists_fn=lambda state: state.color_light is not None,
+    parts=frozenset({"color_light"}),
     faceplate=True,
 )
 

@@ -282,6 +282,8 @@ async def async_setup_entry(
 class IntecularSensor(IntecularEntity, SensorEntity):
     """One faceplate reading."""
 
+    parts = frozenset({"sensors"})
+
     entity_description: IntecularSensorDescription
 
     def __init__(

@@ -125,6 +125,17 @@ def apply_push(state: DeviceState, push: Push) -> DeviceState:
     return state
 
 
+# The names of DeviceState's fields, which are also the parts entities declare they read.
+STATE_FIELDS: Final = tuple(f.name for f in fields(DeviceState))
+
+
 def changed_fields(old: DeviceState, new: DeviceState) -> list[str]:
-    """The names of the fields that differ between two states."""
-    return [f.name for f in fields(DeviceState) if getattr(old, f.name) != getattr(new, f.name)]
+    """The names of the fields that differ between two states.
+
+    An unchanged part keeps its object, so identity settles most fields at once.
+    """
+    return [
+        name
+        for name in STATE_FIELDS
+        if (a := getattr(old, name)) is not (b := getattr(new, name)) and a != b
+    ]

@@ -33,6 +33,8 @@ class IntecularSwitchDescription(SwitchEntityDescription):
     apply_fn: Callable[[DeviceState, bool], DeviceState] | None = None
     exists_fn: Callable[[DeviceState], bool] = lambda _: True
     faceplate: bool = False
+    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
+    parts: frozenset[str] | None = None
     # Named as the user named this accessory in the vendor app (callback 3).
     accessory: Accessory | None = None
 
@@ -48,6 +50,7 @@ def _outlet(number: int) -> IntecularSwitchDescription:
         translation_placeholders={"number": str(number)},
         device_class=SwitchDeviceClass.OUTLET,
         is_on_fn=lambda state: state.outlets.is_on(number),
+        parts=frozenset({"outlets"}),
         set_fn=lambda client, _, on: client.set_outlet(number, on),
         apply_fn=apply,
         accessory=Accessory(number),
@@ -82,6 +85,7 @@ def _setting(setting: Setting) -> IntecularSwitchDescription:
         set_fn=lambda client, _, on: write_pref(client, path, int(on)),
         apply_fn=lambda state, on: apply_pref(state, path, int(on)),
         exists_fn=has_pref(path),
+        parts=frozenset({"config"}),
         faceplate=setting.faceplate,
     )
 

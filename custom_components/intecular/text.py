@@ -85,6 +85,8 @@ async def async_setup_entry(
 class IntecularNameText(IntecularEntity, TextEntity):
     """The user-given name of an outlet or the nightlight."""
 
+    parts = frozenset({"names"})
+
     entity_description: IntecularNameDescription
     _attr_entity_category = EntityCategory.CONFIG
     # Renamed once, usually in the vendor app: disabled until a user enables it.

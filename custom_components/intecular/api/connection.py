@@ -55,6 +55,12 @@ type PushCallback = Callable[[Push], None]
 # Callbacks that only ever answer a request: such a frame with nobody waiting is late.
 _REPLY_ONLY = frozenset(int(c) for c in Callback) - PUSH_PARSERS.keys()
 
+# Pushes that describe state (outlets, sensors, nightlight, a colour array): one whose
+# arguments equal the last ones of its kind changes nothing and is not parsed again.
+# Firmware pushes (22-24) and device info (12) always pass: they are events.
+_STATE_PUSHES = frozenset({Callback.OUTLETS, Callback.SENSORS, Callback.NIGHTLIGHT})
+_MISSING = object()
+
 
 def _add[T](listeners: list[T], listener: T) -> Callable[[], None]:
     listeners.append(listener)
@@ -64,6 +70,21 @@ def _add[T](listeners: list[T], listener: T) -> Callable[[], None]:
             listeners.remove(listener)
 
     return remove
+
+
+def _push_key(callback: int, args: Any) -> Any:
+    """Which earlier push a push may repeat; None for one that is always handled.
+
+    A colour array (18) is remembered per selector, as the two arrays alternate. Equal
+    arguments are equal JSON values (``1 == 1.0``): both read the same.
+    """
+    if callback in _STATE_PUSHES:
+        return callback
+    if callback == Callback.COLOR_LIGHT and isinstance(args, list) and args:
+        selector = args[0]
+        if isinstance(selector, (int, str)):
+            return (callback, selector)
+    return None
 
 
 @dataclass(slots=True)
@@ -79,6 +100,8 @@ class ClientStats:
 
     connects: int = 0
     frames: int = 0
+    # State pushes that repeated the last one of their kind (not parsed).
+    repeats: int = 0
     bad_frames: int = 0
     last_bad_frame: str | None = None
     last_warning: float = field(default=-BAD_FRAME_WARNING_INTERVAL, repr=False)
@@ -119,6 +142,9 @@ class Connection:
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._pending: dict[int, _Pending] = {}
         self._subscribers: list[PushCallback] = []
+        self._repeat_listeners: list[Callable[[int], None]] = []
+        # The arguments of the last state push of each kind (see ``_push_key``).
+        self._last_args: dict[Any, Any] = {}
         self._disconnect_listeners: list[Callable[[], None]] = []
         self._valid_frames = 0
         self._listen_task: asyncio.Task[None] | None = None
@@ -167,6 +193,7 @@ class Connection:
             raise IntecularConnectionError(f"cannot connect to {self.url}: {err}") from err
         self._ws = ws
         self._valid_frames = 0
+        self._last_args.clear()
         self.stats.connects += 1
 
     async def listen(self) -> None:
@@ -259,6 +286,22 @@ class Connection:
         """Call ``callback`` with every pushed model; returns the unsubscribe function."""
         return _add(self._subscribers, callback)
 
+    def on_repeat(self, callback: Callable[[int], None]) -> Callable[[], None]:
+        """Call ``callback`` with the callback number of every push that repeated the last.
+
+        Such a push is not parsed nor handed to the subscribers: it changes nothing,
+        but it proves the outlet (or its faceplate) still reports.
+        """
+        return _add(self._repeat_listeners, callback)
+
+    def forget_pushes(self) -> None:
+        """Hand the next push of every kind on, even when it repeats the last one.
+
+        For whoever changed its picture of the outlet by other means than a push (a
+        read, an acknowledged command): the outlet's next push may correct it.
+        """
+        self._last_args.clear()
+
     def on_disconnect(self, callback: Callable[[], None]) -> Callable[[], None]:
         """Call ``callback`` the moment the open socket is gone (dropped or closed)."""
         return _add(self._disconnect_listeners, callback)
@@ -281,11 +324,20 @@ class Connection:
         if frame.callback is None or (frame.puback is not None and frame.callback in _REPLY_ONLY):
             _LOGGER.debug("Ignoring a reply nobody waits for (late?): %.200s", data)
             return
+        key = _push_key(frame.callback, frame.args)
+        if key is not None and self._last_args.get(key, _MISSING) == frame.args:
+            self._valid_frames += 1
+            self.stats.repeats += 1
+            for listener in tuple(self._repeat_listeners):
+                listener(frame.callback)
+            return
         try:
             push = parse_push(frame.callback, frame.args)
         except FrameError as err:
             self._bad_frame(str(err), data)
             return
+        if key is not None:
+            self._last_args[key] = frame.args
         self._valid_frames += 1
         for subscriber in tuple(self._subscribers):
             try:
