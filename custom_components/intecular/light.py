@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
@@ -36,31 +36,34 @@ from .api import (
 from .color_math import to_brightness, to_percent
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity, async_add_when_reported
-from .state import DeviceState
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularLightDescription(LightEntityDescription):
-    """A light: the white nightlight (no selector) or a colour array."""
+class IntecularLightDescription(IntecularEntityDescription, LightEntityDescription):
+    """A light of the faceplate: the white nightlight (no selector) or a colour array."""
 
     selector: LightSelector | None = None
-    exists_fn: Callable[[DeviceState], bool]
+    faceplate: bool = True
 
 
 LIGHTS: tuple[IntecularLightDescription, ...] = (
     IntecularLightDescription(
         key="nightlight",
         translation_key="nightlight",
+        accessory=Accessory.NIGHTLIGHT,
         exists_fn=lambda state: state.nightlight is not None,
+        parts=frozenset({"nightlight"}),
     ),
     IntecularLightDescription(
         key="color_nightlight",
         translation_key="nightlight",
         selector=LightSelector.NIGHTLIGHT,
+        accessory=Accessory.NIGHTLIGHT,
         exists_fn=lambda state: state.color_light is not None,
+        parts=frozenset({"color_light", "indicator_light"}),
     ),
     IntecularLightDescription(
         key="indicator",
@@ -68,6 +71,7 @@ LIGHTS: tuple[IntecularLightDescription, ...] = (
         selector=LightSelector.INDICATOR,
         entity_registry_enabled_default=False,
         exists_fn=lambda state: state.indicator_light is not None,
+        parts=frozenset({"color_light", "indicator_light"}),
     ),
 )
 
@@ -83,33 +87,17 @@ async def async_setup_entry(
     def create(description: IntecularLightDescription) -> IntecularEntity:
         if description.selector is None:
             return IntecularNightlight(coordinator, description)
-        return IntecularColorLight(coordinator, description, description.selector)
+        return IntecularColorLight(coordinator, description)
 
-    async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.LIGHT,
-        descriptions=LIGHTS,
-        exists=lambda description, state: description.exists_fn(state),
-        create=create,
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.LIGHT, LIGHTS, create)
 
 
 class IntecularNightlight(IntecularEntity, LightEntity):
     """The Pro's dimmable white nightlight (callbacks 14 and 15)."""
 
-    parts = frozenset({"nightlight"})
-
     entity_description: IntecularLightDescription
     _attr_color_mode = LightColorMode.BRIGHTNESS
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularLightDescription
-    ) -> None:
-        """Create the nightlight on the faceplate's device."""
-        super().__init__(coordinator, description, faceplate=True, accessory=Accessory.NIGHTLIGHT)
-        self._attr_supported_color_modes = {LightColorMode.BRIGHTNESS}
+    _attr_supported_color_modes = {LightColorMode.BRIGHTNESS}  # noqa: RUF012 - never changed
 
     @property
     def available(self) -> bool:
@@ -173,8 +161,7 @@ class _LastLit(ExtraStoredData):
 class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
     """An Aura colour array: colour, colour temperature and on-device effects."""
 
-    parts = frozenset({"color_light", "indicator_light"})
-
+    entity_description: IntecularLightDescription
     _attr_supported_features = LightEntityFeature.EFFECT
     _attr_min_color_temp_kelvin = color_math.KELVIN_WARMEST
     _attr_max_color_temp_kelvin = color_math.KELVIN_COOLEST
@@ -182,18 +169,13 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
     def __init__(
         self,
         coordinator: IntecularCoordinator,
-        description: LightEntityDescription,
-        selector: LightSelector,
+        description: IntecularLightDescription,
     ) -> None:
         """Create the light for one array (selector 5 or 7)."""
-        self._selector = selector
-        main = self._selector is LightSelector.NIGHTLIGHT
-        super().__init__(
-            coordinator,
-            description,
-            faceplate=True,
-            accessory=Accessory.NIGHTLIGHT if main else None,
-        )
+        if description.selector is None:
+            raise ValueError("a colour array's description names its selector")
+        self._selector = description.selector
+        super().__init__(coordinator, description)
         self._attr_supported_color_modes = {LightColorMode.HS, LightColorMode.COLOR_TEMP}
         self._attr_effect_list = [EFFECT_OFF, *color_math.EFFECT_MODES]
         self._seen: ColorLight | None = None

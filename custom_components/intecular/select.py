@@ -8,16 +8,17 @@ the next install of the faceplate's update entity.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OtaMethod
 from .const import CONF_FACEPLATE_UPDATE_METHOD
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 
 PARALLEL_UPDATES = 1
 
@@ -36,13 +37,19 @@ def faceplate_update_method(entry: IntecularConfigEntry) -> str:
     return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
-FACEPLATE_UPDATE_METHOD = SelectEntityDescription(
+@dataclass(frozen=True, kw_only=True)
+class IntecularSelectDescription(IntecularEntityDescription, SelectEntityDescription):
+    """A select of this integration."""
+
+
+FACEPLATE_UPDATE_METHOD = IntecularSelectDescription(
     key="faceplate_update_method",
     translation_key="faceplate_update_method",
     entity_category=EntityCategory.CONFIG,
     # Needed only when an update over the faceplate's own Wi-Fi fails.
     entity_registry_enabled_default=False,
     options=list(FACEPLATE_METHODS),
+    faceplate=True,
 )
 
 
@@ -53,18 +60,19 @@ async def async_setup_entry(
 ) -> None:
     """Add the update method select when a faceplate is fitted."""
     coordinator = entry.runtime_data
-    if coordinator.has_faceplate:
-        async_add_entities([FaceplateUpdateMethodSelect(coordinator, FACEPLATE_UPDATE_METHOD)])
+    async_add_when_reported(
+        entry,
+        async_add_entities,
+        Platform.SELECT,
+        [FACEPLATE_UPDATE_METHOD],
+        lambda description: FaceplateUpdateMethodSelect(coordinator, description),
+    )
 
 
 class FaceplateUpdateMethodSelect(IntecularEntity, SelectEntity):
     """Which way the faceplate gets its firmware (callback 21, second argument)."""
 
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: SelectEntityDescription
-    ) -> None:
-        """Create the select on the faceplate's device."""
-        super().__init__(coordinator, description, faceplate=True)
+    entity_description: IntecularSelectDescription
 
     @property
     def available(self) -> bool:
@@ -85,5 +93,4 @@ class FaceplateUpdateMethodSelect(IntecularEntity, SelectEntity):
         self.hass.config_entries.async_update_entry(
             entry, options={**entry.options, CONF_FACEPLATE_UPDATE_METHOD: option}
         )
-        self._written = (self.available, self._fingerprint())
-        self.async_write_ha_state()
+        self.async_write_now()

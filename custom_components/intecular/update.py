@@ -20,14 +20,14 @@ from homeassistant.components.update import (
     UpdateEntityDescription,
     UpdateEntityFeature,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OtaMethod
 from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import (
     Module,
     Part,
@@ -47,7 +47,7 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularUpdateDescription(UpdateEntityDescription):
+class IntecularUpdateDescription(IntecularEntityDescription, UpdateEntityDescription):
     """The firmware of one part."""
 
     part: Part
@@ -74,6 +74,7 @@ UPDATES = (
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
         part=Part.FACEPLATE_FIRMWARE,
+        faceplate=True,
     ),
 )
 
@@ -90,10 +91,14 @@ async def async_setup_entry(
     trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in modules}
     for tracker in trackers.values():
         tracker.start(entry)
-    async_add_entities(
-        IntecularUpdate(coordinator, description, trackers[description.part.module], checker)
-        for description in UPDATES
-        if description.part.module in trackers
+    async_add_when_reported(
+        entry,
+        async_add_entities,
+        Platform.UPDATE,
+        UPDATES,
+        lambda description: IntecularUpdate(
+            coordinator, description, trackers[description.part.module], checker
+        ),
     )
     checker.start(entry)
 
@@ -112,8 +117,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
         checker: UpdateChecker,
     ) -> None:
         """Create the entity; ``tracker`` follows its module's installs."""
-        faceplate = description.part.module is Module.FACEPLATE
-        super().__init__(coordinator, description, faceplate=faceplate)
+        super().__init__(coordinator, description)
         self._tracker = tracker
         self._checker = checker
 
@@ -186,5 +190,4 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
 
     @callback
     def _tracker_changed(self) -> None:
-        self._written = (self.available, self._fingerprint())
-        self.async_write_ha_state()
+        self.async_write_now()
