@@ -87,19 +87,16 @@ async def async_setup_entry(
     """Add a firmware entity per part; check for new firmware in the background."""
     coordinator = entry.runtime_data
     checker = UpdateChecker(hass, coordinator)
-    modules = [Module.OUTLET] + ([Module.FACEPLATE] if coordinator.has_faceplate else [])
-    trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in modules}
-    for tracker in trackers.values():
-        tracker.start(entry)
-    async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.UPDATE,
-        UPDATES,
-        lambda description: IntecularUpdate(
-            coordinator, description, trackers[description.part.module], checker
-        ),
-    )
+    trackers: dict[Module, OtaTracker] = {}
+
+    def create(description: IntecularUpdateDescription) -> IntecularUpdate:
+        module = description.part.module
+        if (tracker := trackers.get(module)) is None:
+            trackers[module] = tracker = OtaTracker(hass, coordinator, module, checker)
+            tracker.start(entry)
+        return IntecularUpdate(coordinator, description, tracker, checker)
+
+    async_add_when_reported(entry, async_add_entities, Platform.UPDATE, UPDATES, create)
     checker.start(entry)
 
 
