@@ -36,17 +36,11 @@ ISSUE_DISCOVERY = "mqtt_discovery_active"
 MQTT_DOMAIN = "mqtt"
 
 
-def mqtt_enabled(state: DeviceState) -> bool:
-    """Whether the outlet's MQTT client is switched on in its configuration."""
-    config = state.config
-    return config is not None and config.mqtt is not None and bool(config.mqtt.enabled)
-
-
 def broker_connected(state: DeviceState) -> bool | None:
     """The broker connection as a user sees it: off while MQTT is off."""
     if state.config is None or state.config.mqtt is None:
         return None
-    return state.mqtt_connected if mqtt_enabled(state) else False
+    return state.mqtt_connected if state.mqtt_enabled else False
 
 
 def issue_id(entry: IntecularConfigEntry) -> str:
@@ -56,7 +50,7 @@ def issue_id(entry: IntecularConfigEntry) -> str:
 
 async def async_check_mqtt(coordinator: IntecularCoordinator) -> None:
     """Ask the outlet whether it reaches its broker (callback 27, command 0), if MQTT is on."""
-    if not mqtt_enabled(coordinator.data):
+    if not coordinator.data.mqtt_enabled:
         return
     connected = await coordinator.async_command(lambda client: client.check_mqtt())
     coordinator.async_update_state(lambda state: replace(state, mqtt_connected=connected))

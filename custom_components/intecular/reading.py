@@ -104,8 +104,7 @@ def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
         parts.append(Part.NIGHTLIGHT)
     if kind is FaceplateKind.AURA:
         parts += [Part.COLOR_LIGHT, Part.INDICATOR_LIGHT]
-    mqtt = state.config.mqtt if state.config is not None else None
-    if mqtt is not None and mqtt.enabled:
+    if state.mqtt_enabled:
         parts.append(Part.MQTT)
     return parts
 

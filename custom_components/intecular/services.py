@@ -32,7 +32,7 @@ from .compat import device_config_entry_ids
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry
 from .light import LIGHTS
-from .outlet_mqtt import async_set_discovery, mqtt_enabled
+from .outlet_mqtt import async_set_discovery
 from .state import FaceplateKind
 
 SERVICE_CALIBRATE_OCCUPANCY = "calibrate_occupancy"
@@ -147,7 +147,7 @@ def _discovery(publish: bool) -> Handler:
     async def handle(call: ServiceCall) -> None:
         """Send or clear the outlet's own Home Assistant discovery (callback 27, commands 2/1)."""
         entry = _entry(call)
-        if not mqtt_enabled(entry.runtime_data.data):
+        if not entry.runtime_data.data.mqtt_enabled:
             raise _invalid("mqtt_disabled", name=entry.title)
         await async_set_discovery(call.hass, entry, publish=publish)
 

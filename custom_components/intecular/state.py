@@ -85,6 +85,12 @@ class DeviceState:
         """Whether faceplate readings are live: attached, online and pushing."""
         return self.info.faceplate_online and self.sensors_fresh
 
+    @property
+    def mqtt_enabled(self) -> bool:
+        """Whether the outlet's own MQTT client is switched on in its configuration."""
+        mqtt = self.config.mqtt if self.config is not None else None
+        return mqtt is not None and bool(mqtt.enabled)
+
     def accessory_name(self, accessory: Accessory) -> str | None:
         """The name the user gave an accessory in the vendor app; None when it has none."""
         if self.names is None or (name := self.names.get(accessory)) is None:
