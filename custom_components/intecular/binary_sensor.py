@@ -131,13 +131,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensors this outlet has, radar ones once it reports them."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.BINARY_SENSOR,
-        BINARY_SENSORS,
-        lambda description: IntecularBinarySensor(coordinator, description),
+        entry, async_add_entities, Platform.BINARY_SENSOR, BINARY_SENSORS, IntecularBinarySensor
     )
 
 

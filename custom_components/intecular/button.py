@@ -78,14 +78,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the outlet's buttons, and the faceplate's when one is fitted."""
-    coordinator = entry.runtime_data
-    async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.BUTTON,
-        BUTTONS,
-        lambda description: IntecularButton(coordinator, description),
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.BUTTON, BUTTONS, IntecularButton)
 
 
 class IntecularButton(IntecularEntity, ButtonEntity):

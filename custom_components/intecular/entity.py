@@ -148,13 +148,14 @@ def async_add_when_reported[D: IntecularEntityDescription](
     async_add_entities: AddConfigEntryEntitiesCallback,
     domain: str,
     descriptions: Sequence[D],
-    create: Callable[[D], Entity],
+    create: Callable[[IntecularCoordinator, D], Entity],
     *,
     exists: Callable[[D, DeviceState], bool] | None = None,
 ) -> None:
     """Add each entity when it exists (``exists``, else its ``exists_fn``); keep it then.
 
-    Every platform adds its entities here. Without a faceplate, nothing of one. A
+    Every platform adds its entities here; ``create(coordinator, description)`` is
+    usually the entity class. Without a faceplate, nothing of one. A
     reading missing from one push changes nothing: the entity shows unavailable and
     keeps its settings. At setup, while the faceplate is not reporting (offline, or
     back later than Home Assistant), entities the registry already knows are added
@@ -180,7 +181,7 @@ def async_add_when_reported[D: IntecularEntityDescription](
         }
     first = [d for d in descriptions if exists(d, state) or f"{serial}_{d.key}" in known]
     if first:
-        async_add_entities(create(d) for d in first)
+        async_add_entities(create(coordinator, d) for d in first)
     pending = [d for d in descriptions if d not in first]
     if not pending:
         return
@@ -202,7 +203,7 @@ def async_add_when_reported[D: IntecularEntityDescription](
         last = now
         if new := [d for d in pending if exists(d, now)]:
             pending = [d for d in pending if d not in new]
-            async_add_entities(create(d) for d in new)
+            async_add_entities(create(coordinator, d) for d in new)
             if not pending:
                 _stop()
 

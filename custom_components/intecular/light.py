@@ -82,9 +82,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the faceplate's lights once it reports them (their actions: services.py)."""
-    coordinator = entry.runtime_data
 
-    def create(description: IntecularLightDescription) -> IntecularEntity:
+    def create(
+        coordinator: IntecularCoordinator, description: IntecularLightDescription
+    ) -> IntecularEntity:
         if description.selector is None:
             return IntecularNightlight(coordinator, description)
         return IntecularColorLight(coordinator, description)

@@ -116,14 +116,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the numbers this outlet has (faceplate ones once it reports them)."""
-    coordinator = entry.runtime_data
-    async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.NUMBER,
-        NUMBERS,
-        lambda description: IntecularNumber(coordinator, description),
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.NUMBER, NUMBERS, IntecularNumber)
 
 
 class IntecularNumber(IntecularEntity, NumberEntity):

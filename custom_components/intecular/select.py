@@ -59,13 +59,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the update method select when a faceplate is fitted."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
         entry,
         async_add_entities,
         Platform.SELECT,
         [FACEPLATE_UPDATE_METHOD],
-        lambda description: FaceplateUpdateMethodSelect(coordinator, description),
+        FaceplateUpdateMethodSelect,
     )
 
 

@@ -269,14 +269,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a sensor for every reading the faceplate reports, as it first reports it."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.SENSOR,
-        SENSORS,
-        lambda description: IntecularSensor(coordinator, description),
-        exists=reported,
+        entry, async_add_entities, Platform.SENSOR, SENSORS, IntecularSensor, exists=reported
     )
 
 

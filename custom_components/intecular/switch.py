@@ -97,14 +97,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the switches this outlet has (settings once the outlet reports them)."""
-    coordinator = entry.runtime_data
-    async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.SWITCH,
-        SWITCHES,
-        lambda description: IntecularSwitch(coordinator, description),
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.SWITCH, SWITCHES, IntecularSwitch)
 
 
 class IntecularSwitch(IntecularEntity, SwitchEntity):

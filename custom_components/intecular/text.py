@@ -75,14 +75,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a name entity for every accessory the outlet names."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        entry,
-        async_add_entities,
-        Platform.TEXT,
-        NAMES,
-        lambda description: IntecularNameText(coordinator, description),
-        exists=is_named,
+        entry, async_add_entities, Platform.TEXT, NAMES, IntecularNameText, exists=is_named
     )
 
 

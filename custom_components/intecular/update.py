@@ -89,7 +89,9 @@ async def async_setup_entry(
     checker = UpdateChecker(hass, coordinator)
     trackers: dict[Module, OtaTracker] = {}
 
-    def create(description: IntecularUpdateDescription) -> IntecularUpdate:
+    def create(
+        coordinator: IntecularCoordinator, description: IntecularUpdateDescription
+    ) -> IntecularUpdate:
         module = description.part.module
         if (tracker := trackers.get(module)) is None:
             trackers[module] = tracker = OtaTracker(hass, coordinator, module, checker)
