@@ -123,7 +123,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _probe_for_errors(
         self, text: str
     ) -> tuple[tuple[str, int, OutletInfo] | None, dict[str, str]]:
-        """Probe what the user typed; return the outlet or the form's errors."""
+        """Probe what the user typed: the outlet (its serial the unique id) or the errors."""
         try:
             host, port = parse_address(text)
         except InvalidAddressError as err:
@@ -139,6 +139,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         except Exception:  # noqa: BLE001 - anything else must still show a form error
             LOGGER.exception("Unexpected error while probing %s", text)
             return None, {"base": "unknown"}
+        await self.async_set_unique_id(info.outlet.serial)
         return (host, port, info), {}
 
     def _create(self, host: str, port: int, info: OutletInfo) -> ConfigFlowResult:
@@ -155,7 +156,6 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             found, errors = await self._probe_for_errors(user_input[CONF_HOST])
             if found is not None:
                 host, port, info = found
-                await self.async_set_unique_id(info.outlet.serial)
                 self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
                 return self._create(host, port, info)
         return self.async_show_form(
@@ -175,8 +175,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             found, errors = await self._probe_for_errors(user_input[CONF_HOST])
             if found is not None:
-                host, port, info = found
-                await self.async_set_unique_id(info.outlet.serial)
+                host, port, _ = found
                 self._abort_if_unique_id_mismatch()
                 updates = {CONF_HOST: host, CONF_PORT: port}
                 if entry.state is ConfigEntryState.LOADED:
