@@ -15,11 +15,11 @@ import time
 
 from homeassistant import runner
 
-from . import cost, latency, recovery, scale, soak
+from . import cost, gross, latency, recovery, scale, soak
 from .hass import quiet_logging
 from .report import Row, Table, machine, say
 
-PARTS = ("latency", "cost", "scale", "startup", "recovery", "soak")
+PARTS = ("latency", "cost", "gross", "scale", "startup", "recovery", "soak")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -59,6 +59,9 @@ async def run(args: argparse.Namespace, table: Table) -> None:
     steps: dict[str, Callable[[], Awaitable[None]]] = {
         "latency": lambda: latency.measure(table, rounds=rounds, pushes=200 if quick else 1000),
         "cost": lambda: cost.measure(table, rounds=rounds, pushes=500 if quick else 2000),
+        "gross": lambda: gross.measure(
+            table, rounds=1 if quick else 3, seconds=5.0 if quick else 10.0
+        ),
         "scale": lambda: scale.measure(
             table,
             outlets=args.outlets or (50 if quick else 200),

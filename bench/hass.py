@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 import logging
+import os
 import tempfile
 from typing import Any
 from unittest.mock import patch
@@ -53,6 +54,9 @@ async def running_hass() -> AsyncIterator[HomeAssistant]:
         ),
     ):
         async with async_test_home_assistant(config_dir=config_dir) as hass:
+            if os.environ.get("BENCH_LOOP_DEBUG"):
+                # as under pytest, where the harness runs the loop in asyncio debug mode
+                hass.loop.set_debug(True)
             hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
             try:
                 yield hass

@@ -10,7 +10,8 @@ outlets listen it prints ``{"ready": <time.monotonic()>, "outlets": [[serial, po
 
 * ``{"do": "pushes", "on": false}``: stop (or resume) the sensor pushes;
 * ``{"do": "drift", "on": true}``: readings take a random step on every push (off:
-  every push repeats the same readings);
+  every push repeats the same readings); with ``"keys": ["temp_celsius", "humidity"]``
+  only those readings change, each by 0.1 up or down in turn, on every push;
 * ``{"do": "faults", "set": {"silent": true}}``: set ``Faults`` knobs on every outlet;
   the answer carries the moment they were set;
 * ``{"do": "buttons", "interval": 0.5}``: press a random outlet's button this often
@@ -49,13 +50,31 @@ class Farm:
         self.outlets = outlets
         self.pushing = True
         self.drifting = False
+        self.drift_keys: list[str] = []
         self.buttons: asyncio.Task[None] | None = None
         for outlet in outlets:
             bank = outlet.state.sensors
-            bank.drift = self._gate(bank.drift, "drifting")  # type: ignore[method-assign]
+            bank.drift = self._gate(  # type: ignore[method-assign]
+                self._drift(bank.drift, bank.values), "drifting"
+            )
             outlet.push_sensor_readings = self._gate(  # type: ignore[method-assign]
                 outlet.push_sensor_readings, "pushing"
             )
+
+    def _drift(self, drift: Callable[[], None], values: dict[str, Any]) -> Callable[[], None]:
+        """Every reading's random walk, or only ``drift_keys`` stepping up and down."""
+        ticks = [0]
+
+        def step() -> None:
+            if not self.drift_keys:
+                drift()
+                return
+            ticks[0] += 1
+            for key in self.drift_keys:
+                if key in values:
+                    values[key] = round(values[key] + (0.1 if ticks[0] % 2 else -0.1), 2)
+
+        return step
 
     def _gate(self, action: Callable[[], None], switch: str) -> Callable[[], None]:
         """``action``, done only while the switch of that name is on."""
@@ -73,6 +92,7 @@ class Farm:
             self.pushing = bool(command["on"])
         elif what == "drift":
             self.drifting = bool(command["on"])
+            self.drift_keys = list(command.get("keys", []))
         elif what == "faults":
             for outlet in self.outlets:
                 for key, value in command["set"].items():

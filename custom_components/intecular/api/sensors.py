@@ -41,7 +41,6 @@ WIRE_KEYS: Final[dict[str, tuple[str, str]]] = {
 }
 
 _CONVERT: Final = {"flag": as_flag, "int": as_int, "float": as_float}
-_PARSERS: Final = tuple((key, name, _CONVERT[kind]) for key, (name, kind) in WIRE_KEYS.items())
 
 # What each reading can be; outside it the reading is unknown (a measurement is never
 # clamped: that would invent one). Documented: accuracies 0-3, relative humidity in
@@ -68,6 +67,13 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     "movement_energy": (0, 1_000_000),
     "stationary_energy": (0, 1_000_000),
 }
+
+_FLAG, _INT, _FLOAT = "flag", "int", "float"
+# One row per wire key: (key, field, kind, low, high, converter); a flag has no range.
+_TABLE: Final = tuple(
+    (key, name, kind, *RANGES.get(name, (0, 1)), _CONVERT[kind])
+    for key, (name, kind) in WIRE_KEYS.items()
+)
 
 _NOT_READINGS: Final = frozenset({"device_type", "unreadable"})
 
@@ -118,15 +124,29 @@ class SensorReadings:
         values = as_list(args, "sensors", 2)
         data = as_dict(values[1], "sensor readings")
         parsed: dict[str, Any] = {}
-        unreadable: set[str] = set()
-        for key, name, convert in _PARSERS:
+        unreadable: list[str] = []
+        for key, name, kind, low, high, convert in _TABLE:
             if (raw := data.get(key)) is None:
                 continue
+            # The usual case in one step: a JSON number of the expected type, in range
+            # (NaN and infinities fail the range). Anything else takes the general road.
+            kind_of = type(raw)
+            if kind == _FLAG and kind_of is int:
+                parsed[name] = raw != 0
+                continue
+            if (kind == _FLOAT and (kind_of is float or kind_of is int)) or (
+                kind == _INT and kind_of is int
+            ):
+                if low <= raw <= high:
+                    parsed[name] = float(raw) if kind == _FLOAT else raw
+                    continue
+                unreadable.append(name)
+                continue
             value = lenient(convert, raw, key)
-            if (bounds := RANGES.get(name)) is not None:
-                value = within(value, *bounds)
+            if kind != _FLAG:
+                value = within(value, low, high)
             if value is None:
-                unreadable.add(name)
+                unreadable.append(name)
             else:
                 parsed[name] = value
         device_type = lenient(as_int, values[0], "device type") or 0

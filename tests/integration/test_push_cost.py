@@ -1,0 +1,246 @@
+"""What a push costs in entity work: an unchanged one none, a changed one its own entities."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
+from unittest.mock import patch
+
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.intecular import (
+    binary_sensor,
+    button,
+    light,
+    number,
+    select,
+    sensor,
+    switch,
+    text,
+    update,
+)
+from custom_components.intecular.api import OutletStates
+from custom_components.intecular.coordinator import IntecularCoordinator
+from custom_components.intecular.entity import IntecularEntity, IntecularEntityDescription
+from custom_components.intecular.state import STATE_FIELDS
+from simulator import SimulatedOutlet
+from simulator.wire import Callback
+
+from .common import wait_for_state, wait_until
+
+PRO = "sensor.invisdeco_pro_e7c4"
+TEMPERATURE = f"{PRO}_temperature"
+HUMIDITY = f"{PRO}_humidity"
+OUTLET_1 = "switch.invisoutlet_e7c4_outlet_1"
+
+
+@dataclass
+class Activity:
+    """The entities woken by the coordinator and the states written, in order."""
+
+    woken: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        """Forget what happened so far."""
+        self.woken.clear()
+        self.written.clear()
+
+
+@pytest.fixture
+async def activity(
+    hass: HomeAssistant, config_entry: MockConfigEntry, fast_reconnect: None
+) -> AsyncIterator[Activity]:
+    """Set up the integration with every entity wake and state write counted."""
+    seen = Activity()
+    handle = IntecularEntity._handle_coordinator_update
+
+    def counted(entity: IntecularEntity) -> None:
+        seen.woken.append(entity.entity_id)
+        handle(entity)
+
+    def written(event: Event[EventStateChangedData]) -> None:
+        seen.written.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, written)
+    with patch.object(IntecularEntity, "_handle_coordinator_update", counted):
+        config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        # the optional parts and the firmware check are read in the background
+        data = lambda: _coordinator(config_entry).data  # noqa: E731
+        await wait_until(
+            hass,
+            lambda: None not in (data().updates, data().names, data().sensors, data().nightlight),
+        )
+        seen.clear()
+        yield seen
+
+
+def _coordinator(entry: MockConfigEntry) -> IntecularCoordinator:
+    coordinator: IntecularCoordinator = entry.runtime_data
+    return coordinator
+
+
+async def _handled(hass: HomeAssistant, entry: MockConfigEntry, frames: int) -> None:
+    """Wait until the client has read ``frames`` more frames, and everything settled."""
+    stats = _coordinator(entry).client.stats
+    target = stats.frames + frames
+    await wait_until(hass, lambda: stats.frames >= target)
+    await hass.async_block_till_done()
+
+
+async def test_unchanged_push_wakes_no_entity(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """The faceplate pushing what it pushed before writes no state, wakes no entity."""
+    stats = _coordinator(config_entry).client.stats
+    for _ in range(3):
+        await simulator.push_sensors()
+        await _handled(hass, config_entry, 1)
+    # the first push after the read is parsed (it equals what was read); the others repeat
+    assert stats.repeats == 2
+    assert activity.woken == []
+    assert activity.written == []
+
+
+async def test_push_changing_two_readings_writes_those_two(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """Temperature and humidity change in one push: exactly their entities are written."""
+    simulator.state.sensors.set("temp_celsius", 25.5)
+    simulator.state.sensors.set("humidity", 61.0)
+    await simulator.push_sensors()
+    await wait_for_state(hass, HUMIDITY, "61")
+    assert hass.states.get(TEMPERATURE).state == "25.5"
+    assert sorted(activity.written) == sorted([TEMPERATURE, HUMIDITY])
+    assert TEMPERATURE in activity.woken
+    # the outlets, lights, names and settings read other parts: not even woken
+    other = ("switch.", "light.", "text.", "number.")
+    assert not [entity_id for entity_id in activity.woken if entity_id.startswith(other)]
+
+
+async def test_switch_push_wakes_no_sensor(
+    hass: HomeAssistant,
+    activity: Activity,
+    simulator: SimulatedOutlet,
+) -> None:
+    """The outlet's button: the switch is written, no faceplate entity is even woken."""
+    await simulator.press_button(1)
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+    await hass.async_block_till_done()
+    assert activity.written == [OUTLET_1]
+    assert OUTLET_1 in activity.woken
+    assert not [e for e in activity.woken if e.startswith(("sensor.", "binary_sensor.", "light."))]
+
+
+async def test_reconnect_refreshes_every_entity(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A new link is a whole new state: every entity looks at it again."""
+    coordinator = _coordinator(config_entry)
+    await simulator.drop_connections()
+    await wait_until(hass, lambda: coordinator.reconnects == 1 and coordinator.link_ready)
+    await hass.async_block_till_done()
+    shown = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+        if hass.states.get(entry.entity_id) is not None
+    }
+    assert shown
+    assert shown <= set(activity.woken)
+
+
+async def test_repeated_push_after_a_reconnect_is_handled(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """A new link forgets the pushes of the old one: nothing stale is suppressed."""
+    coordinator = _coordinator(config_entry)
+    stats = coordinator.client.stats
+    for _ in range(2):
+        await simulator.push_sensors()
+        await _handled(hass, config_entry, 1)
+    assert stats.repeats == 1
+    await simulator.drop_connections()
+    await wait_until(hass, lambda: coordinator.reconnects == 1 and coordinator.link_ready)
+    await hass.async_block_till_done()
+    await simulator.push_sensors()
+    await _handled(hass, config_entry, 1)
+    assert stats.repeats == 1  # the same frame as before the drop was parsed
+    await simulator.push_sensors()
+    await _handled(hass, config_entry, 1)
+    assert stats.repeats == 2
+
+
+async def test_repeated_push_corrects_a_change_made_meanwhile(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """The state changed by other means than a push: the outlet's same push still counts.
+
+    An acknowledged command is applied at once; when the outlet then pushes what it
+    pushed before, that push is the truth and is shown.
+    """
+    coordinator = _coordinator(config_entry)
+    await simulator.set_outlet(1, True)
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+    coordinator.async_update_state(
+        lambda state: replace(state, outlets=OutletStates(outlet_1=False, outlet_2=False))
+    )
+    await wait_for_state(hass, OUTLET_1, STATE_OFF)
+    simulator.push(Callback.OUTLETS, simulator.outlet_push_args())
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+
+
+async def test_sensor_silence_ends_with_a_repeated_push(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """Readings gone stale come back with the faceplate's next push, even an unchanged one."""
+    coordinator = _coordinator(config_entry)
+    for _ in range(2):
+        await simulator.push_sensors()
+        await _handled(hass, config_entry, 1)
+    coordinator._sensors_silent()  # what the silence watchdog does when it fires
+    assert hass.states.get(TEMPERATURE).state == "unavailable"
+    await simulator.push_sensors()
+    await wait_for_state(hass, TEMPERATURE, "22.4")
+
+
+def test_declared_parts_are_state_fields() -> None:
+    """A part an entity declares is a field of the state (a typo would never wake it)."""
+    descriptions: list[IntecularEntityDescription] = [
+        *binary_sensor.BINARY_SENSORS,
+        *button.BUTTONS,
+        *light.LIGHTS,
+        *number.NUMBERS,
+        select.FACEPLATE_UPDATE_METHOD,
+        *sensor.SENSORS,
+        *switch.SWITCHES,
+        *text.NAMES,
+        *update.UPDATES,
+    ]
+    declared = [d.parts for d in descriptions if d.parts is not None]
+    assert declared
+    for parts in declared:
+        assert parts <= set(STATE_FIELDS), parts
