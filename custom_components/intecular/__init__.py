@@ -8,11 +8,11 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import IntecularClient
-from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN
+from .api import DEFAULT_PORT, IntecularClient
+from .const import CONF_FACEPLATE, DOMAIN
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import async_register_devices, faceplate_identifier
-from .mqtt import async_remove_issue, async_setup_mqtt
+from .outlet_mqtt import async_remove_issue, async_setup_mqtt
 from .repairs import async_forget_announcement
 from .services import async_setup_services
 
@@ -61,10 +61,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) ->
 
 
 async def _async_entry_updated(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
-    """A new address (discovery, reconfigure): move the live connection there."""
-    await entry.runtime_data.async_move(
-        entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)
-    )
+    """A new address (discovery, reconfigure): move the live connection there.
+
+    The entry changes for other reasons too (the faceplate's kind, the MQTT discovery,
+    the update method); only an address change concerns the connection.
+    """
+    client = entry.runtime_data.client
+    address = (entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))
+    if address != (client.host, client.port):
+        await entry.runtime_data.async_move(*address)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:

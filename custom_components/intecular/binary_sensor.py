@@ -15,27 +15,20 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import SensorReadings
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
-from .mqtt import broker_connected
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .outlet_mqtt import broker_connected
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularBinarySensorDescription(BinarySensorEntityDescription):
+class IntecularBinarySensorDescription(IntecularEntityDescription, BinarySensorEntityDescription):
     """A binary sensor: how to read it and whether this outlet has it."""
 
     is_on_fn: Callable[[DeviceState], bool | None]
-    exists_fn: Callable[[DeviceState], bool] = lambda _: True
     available_fn: Callable[[DeviceState], bool] = lambda _: True
-    faceplate: bool = False
-    # None: unavailable while the faceplate is exactly when ``faceplate`` is set.
-    needs_faceplate: bool | None = None
-    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
-    parts: frozenset[str] | None = None
 
 
 # The radar's moving-target energy (0-100) reads 0 while nothing moves; any energy above
@@ -138,15 +131,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the binary sensors this outlet has, radar ones once it reports them."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.BINARY_SENSOR,
-        descriptions=BINARY_SENSORS,
-        exists=lambda description, state: description.exists_fn(state),
-        create=lambda description: IntecularBinarySensor(coordinator, description),
+        entry, async_add_entities, Platform.BINARY_SENSOR, BINARY_SENSORS, IntecularBinarySensor
     )
 
 
@@ -154,17 +140,6 @@ class IntecularBinarySensor(IntecularEntity, BinarySensorEntity):
     """A binary sensor driven by a description."""
 
     entity_description: IntecularBinarySensorDescription
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularBinarySensorDescription
-    ) -> None:
-        """Create the binary sensor."""
-        super().__init__(
-            coordinator,
-            description,
-            faceplate=description.faceplate,
-            needs_faceplate=description.needs_faceplate,
-        )
 
     @property
     def available(self) -> bool:

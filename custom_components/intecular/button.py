@@ -15,23 +15,22 @@ from homeassistant.components.button import (
     ButtonEntity,
     ButtonEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularButtonDescription(ButtonEntityDescription):
+class IntecularButtonDescription(IntecularEntityDescription, ButtonEntityDescription):
     """A button: the command it sends, and which module it belongs to."""
 
     press_fn: Callable[[IntecularClient], Coroutine[Any, Any, None]]
-    faceplate: bool = False
 
 
 BUTTONS: tuple[IntecularButtonDescription, ...] = (
@@ -79,25 +78,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the outlet's buttons, and the faceplate's when one is fitted."""
-    coordinator = entry.runtime_data
-    faceplate = coordinator.has_faceplate
-    async_add_entities(
-        IntecularButton(coordinator, description)
-        for description in BUTTONS
-        if faceplate or not description.faceplate
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.BUTTON, BUTTONS, IntecularButton)
 
 
 class IntecularButton(IntecularEntity, ButtonEntity):
     """A button driven by a description."""
 
     entity_description: IntecularButtonDescription
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularButtonDescription
-    ) -> None:
-        """Create the button."""
-        super().__init__(coordinator, description, faceplate=description.faceplate)
 
     def _fingerprint(self) -> Hashable:
         return None  # a button shows nothing but when it was last pressed

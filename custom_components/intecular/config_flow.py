@@ -16,14 +16,16 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import voluptuous as vol
 
 from .api import (
+    DEFAULT_PORT,
     IntecularClient,
     IntecularCommandRefusedError,
     IntecularError,
     IntecularProtocolError,
     IntecularTimeoutError,
     OutletInfo,
+    address,
 )
-from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
+from .const import CONF_FACEPLATE, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
 from .coordinator import IntecularConfigEntry
 from .devices import faceplate_model
 from .repairs import async_announced_elsewhere, async_forget_announcement
@@ -121,7 +123,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _probe_for_errors(
         self, text: str
     ) -> tuple[tuple[str, int, OutletInfo] | None, dict[str, str]]:
-        """Probe what the user typed; return the outlet or the form's errors."""
+        """Probe what the user typed: the outlet (its serial the unique id) or the errors."""
         try:
             host, port = parse_address(text)
         except InvalidAddressError as err:
@@ -137,6 +139,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         except Exception:  # noqa: BLE001 - anything else must still show a form error
             LOGGER.exception("Unexpected error while probing %s", text)
             return None, {"base": "unknown"}
+        await self.async_set_unique_id(info.outlet.serial)
         return (host, port, info), {}
 
     def _create(self, host: str, port: int, info: OutletInfo) -> ConfigFlowResult:
@@ -153,7 +156,6 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             found, errors = await self._probe_for_errors(user_input[CONF_HOST])
             if found is not None:
                 host, port, info = found
-                await self.async_set_unique_id(info.outlet.serial)
                 self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
                 return self._create(host, port, info)
         return self.async_show_form(
@@ -173,8 +175,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             found, errors = await self._probe_for_errors(user_input[CONF_HOST])
             if found is not None:
-                host, port, info = found
-                await self.async_set_unique_id(info.outlet.serial)
+                host, port, _ = found
                 self._abort_if_unique_id_mismatch()
                 updates = {CONF_HOST: host, CONF_PORT: port}
                 if entry.state is ConfigEntryState.LOADED:
@@ -185,9 +186,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_abort(reason="reconfigure_successful")
                 return self.async_update_reload_and_abort(entry, data_updates=updates)
         port = entry.data.get(CONF_PORT, DEFAULT_PORT)
-        current = (
-            entry.data[CONF_HOST] if port == DEFAULT_PORT else f"{entry.data[CONF_HOST]}:{port}"
-        )
+        current = address(entry.data[CONF_HOST], port)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
@@ -245,9 +244,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         self._discovered = (host, port, info)
         self.context["title_placeholders"] = {"name": outlet_title(info)}
-        self.context["configuration_url"] = (
-            f"http://{host}" if port == DEFAULT_PORT else f"http://{host}:{port}"
-        )
+        self.context["configuration_url"] = f"http://{address(host, port)}"
         if not onboarding.async_is_onboarded(self.hass):
             return self._create(host, port, info)
         return await self.async_step_zeroconf_confirm()

@@ -13,8 +13,6 @@ MANUFACTURER: Final = "Intecular"
 OUTLET_MODEL: Final = "InvisOutlet"
 FACEPLATE_MODEL: Final = "InvisDeco"
 
-DEFAULT_PORT: Final = 80
-ZEROCONF_TYPE: Final = "_invis._tcp.local."
 
 # Entry data: which faceplate the outlet had when last seen ("pro", "aura", "basic" or
 # absent), so its entities exist even when Home Assistant starts while it reboots.

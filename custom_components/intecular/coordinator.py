@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -36,17 +36,8 @@ from .const import (
 )
 from .devices import async_sync_devices
 from .link import Link
-from .parts import PartReader
-from .state import (
-    DeviceState,
-    FaceplateKind,
-    Part,
-    apply_push,
-    changed_fields,
-    parts_to_read,
-    read_essentials,
-    read_part,
-)
+from .reading import Part, PartReader, parts_to_read, read_essentials, read_part
+from .state import DeviceState, FaceplateKind, apply_push, changed_fields
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
@@ -75,7 +66,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
 
     There is no polling: the first refresh (and every reconnect) reads what identifies
-    the outlet and drives its switches; the other parts follow one by one (parts.py),
+    the outlet and drives its switches; the other parts follow one by one (reading.py),
     then pushes keep it all current. A dropped socket is reconnected at once, then
     quickly for a minute, then with backoff; entities go unavailable only when the
     outage outlasts its grace period (``outage.py``).
@@ -239,9 +230,30 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
         self._link.start()
+        self.async_every(
+            NAMES_REFRESH_INTERVAL, "names", lambda: self._parts.read([Part.CONFIG, Part.NAMES])
+        )
+
+    @callback
+    def async_every(
+        self, interval: timedelta, name: str, job: Callable[[], Coroutine[Any, Any, Any]]
+    ) -> None:
+        """Run ``job`` in the background every ``interval`` until the entry unloads.
+
+        The outlet's periodic work (names, the firmware check, the MQTT status) all runs
+        from here, and none of it while the link is down: the reconnect reads anew.
+        """
+
+        @callback
+        def due(_now: datetime) -> None:
+            if self.link_ready:
+                self.config_entry.async_create_background_task(
+                    self.hass, job(), f"{DOMAIN} {name} {self.client.host}"
+                )
+
         self.config_entry.async_on_unload(
             async_track_time_interval(
-                self.hass, self._names_due, NAMES_REFRESH_INTERVAL, cancel_on_shutdown=True
+                self.hass, due, interval, name=f"{DOMAIN} {name}", cancel_on_shutdown=True
             )
         )
 
@@ -439,15 +451,6 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     # --- names and configuration (callbacks 3 and 1 have no push) ----------------------
 
-    @callback
-    def _names_due(self, _now: datetime) -> None:
-        if self.link_ready:
-            self.config_entry.async_create_background_task(
-                self.hass,
-                self._parts.read([Part.CONFIG, Part.NAMES]),
-                f"{DOMAIN} names {self.client.host}",
-            )
-
     async def async_read_names(self) -> None:
         """Read the accessory names again (after a rename)."""
         await self.async_read_part(Part.NAMES)
@@ -469,24 +472,41 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self,
         command: Callable[[IntecularClient], Coroutine[Any, Any, T]],
         apply: Callable[[DeviceState], DeviceState] | None = None,
+        *,
+        refused: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
     ) -> T:
-        """Run a device command; map failures to translated errors.
+        """Run a device command and return its result; map failures to translated errors.
 
         ``apply`` is the change the device made once it acknowledged the command; the
         push that follows confirms it (or corrects it, if someone else was faster).
+        ``refused`` is the translation key (with ``placeholders``) of the outlet's
+        refusal, when this command has a message of its own for it.
         """
         try:
             await self._link.wait_until_ready()
             result = await command(self.client)
-        except IntecularError as err:
-            key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
+        except IntecularCommandRefusedError as err:
+            if refused is None:
+                raise self._command_error(err) from err
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
-                translation_key=key,
-                translation_placeholders={"host": self.client.host, "error": str(err)},
+                translation_key=refused,
+                translation_placeholders=dict(placeholders) if placeholders else None,
             ) from err
+        except IntecularError as err:
+            raise self._command_error(err) from err
         if apply is not None and self._started:
             new = apply(self.data)
             if new != self.data:
                 self._publish(new)
         return result
+
+    def _command_error(self, err: IntecularError) -> HomeAssistantError:
+        """How a failed command reads to the user."""
+        key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders={"host": self.client.host, "error": str(err)},
+        )

@@ -8,9 +8,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .api import FaceplateInfo, ModuleInfo, OutletInfo
+from .api import DEFAULT_PORT, FaceplateInfo, ModuleInfo, OutletInfo, address
 from .compat import get_device, via_parent
-from .const import CONF_FACEPLATE, DEFAULT_PORT, DOMAIN, FACEPLATE_MODEL, MANUFACTURER, OUTLET_MODEL
+from .const import CONF_FACEPLATE, DOMAIN, FACEPLATE_MODEL, MANUFACTURER, OUTLET_MODEL
 from .state import FaceplateKind
 
 _FACEPLATE_MODELS = {
@@ -22,9 +22,7 @@ _FACEPLATE_MODELS = {
 
 def configuration_url(entry: ConfigEntry) -> str:
     """The outlet's own web page."""
-    host, port = entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT)
-    host = f"[{host}]" if ":" in host else host
-    return f"http://{host}" if port == DEFAULT_PORT else f"http://{host}:{port}"
+    return f"http://{address(entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))}"
 
 
 def outlet_device_info(entry: ConfigEntry, outlet: ModuleInfo) -> DeviceInfo:

@@ -1,72 +1,77 @@
-"""Base entity: unique ids, the device it belongs to, availability, cheap updates."""
+"""The base entity (unique ids, device, availability, cheap updates) and how entities are added."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import ClassVar
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Accessory
 from .const import DOMAIN
-from .coordinator import IntecularCoordinator
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import faceplate_identifier
 from .state import DeviceState
 
 
+@dataclass(frozen=True, kw_only=True)
+class IntecularEntityDescription(EntityDescription):
+    """What every entity of an outlet declares, read by ``IntecularEntity``.
+
+    ``faceplate``: the entity lives on the faceplate's device, and exists only while a
+    faceplate is fitted. ``needs_faceplate`` (None: as ``faceplate``) makes it
+    unavailable while the faceplate is; an entity about the faceplate that must stay
+    readable while it is gone sets it False. An entity with an ``accessory`` is named as
+    the user named that accessory in the vendor app, and by its translation while it
+    has the factory name. ``exists_fn`` tells when the outlet reports what it shows
+    (it is added then, and kept). ``parts`` names the ``DeviceState`` fields it shows: a
+    change of another part does not wake it (None: every part).
+    """
+
+    faceplate: bool = False
+    needs_faceplate: bool | None = None
+    accessory: Accessory | None = None
+    exists_fn: Callable[[DeviceState], bool] = lambda _: True
+    parts: frozenset[str] | None = None
+
+
 class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
-    """An entity of one outlet (or, with ``faceplate=True``, of its faceplate).
+    """An entity of one outlet (or of its faceplate), as its description says.
 
     Pushes arrive several times a second across all entities of an outlet, so an
     entity writes its state only when what it shows changed: subclasses return that
-    in ``_fingerprint()``.
-
-    ``needs_faceplate`` (default: ``faceplate``) makes the entity unavailable while the
-    faceplate is; an entity about the faceplate that must stay readable while it is gone
-    lives on the faceplate device with ``needs_faceplate=False``. An entity with an
-    ``accessory`` is named as the user named that accessory in the vendor app, and by
-    its translation while it has the factory name.
-
-    ``parts`` names the ``DeviceState`` fields the entity shows (a description's
-    ``parts`` wins over the class's): a change of another part does not wake it. None
-    (the default) is every part. The faceplate's state (``info``, ``sensors_fresh``)
-    is added for an entity that needs the faceplate, ``names`` for one with an
-    accessory. A whole new state (a reconnect, a full re-read, the grace period
-    ending) wakes every entity.
+    in ``_fingerprint()``. The faceplate's state (``info``, ``sensors_fresh``) is added
+    to the parts an entity that needs the faceplate reads, ``names`` for one with an
+    accessory. A whole new state (a reconnect, a full re-read, the grace period ending)
+    wakes every entity.
     """
 
     _attr_has_entity_name = True
-    parts: ClassVar[frozenset[str] | None] = None
+    entity_description: IntecularEntityDescription
 
     def __init__(
-        self,
-        coordinator: IntecularCoordinator,
-        description: EntityDescription,
-        *,
-        faceplate: bool = False,
-        needs_faceplate: bool | None = None,
-        accessory: Accessory | None = None,
+        self, coordinator: IntecularCoordinator, description: IntecularEntityDescription
     ) -> None:
         """Bind the entity to the outlet's (or the faceplate's) device."""
-        self._faceplate = faceplate if needs_faceplate is None else needs_faceplate
-        self._accessory = accessory
+        needs = description.needs_faceplate
+        self._faceplate = description.faceplate if needs is None else needs
+        self._accessory = description.accessory
         super().__init__(coordinator, self._parts_read(description))
         self.entity_description = description
         self._apply_accessory_name()
         info = coordinator.data.info
         self._attr_unique_id = f"{info.outlet.serial}_{description.key}"
-        self._attr_device_info = self._device_info(faceplate)
+        self._attr_device_info = self._device_info(description.faceplate)
         self._written: tuple[bool, Hashable] | None = None
 
-    def _parts_read(self, description: EntityDescription) -> frozenset[str] | None:
+    def _parts_read(self, description: IntecularEntityDescription) -> frozenset[str] | None:
         """The ``DeviceState`` fields this entity reads (its listener's context)."""
-        parts: frozenset[str] | None = getattr(description, "parts", None)
-        if parts is None:
-            parts = self.parts
+        parts = description.parts
         if parts is None:
             return None
         if self._faceplate:
@@ -80,11 +85,6 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         info = self.coordinator.data.info
         identifier = faceplate_identifier(info.outlet.serial) if faceplate else info.outlet.serial
         return DeviceInfo(identifiers={(DOMAIN, identifier)})
-
-    @property
-    def state_data(self) -> DeviceState:
-        """The coordinator's current state."""
-        return self.coordinator.data
 
     @property
     def available(self) -> bool:
@@ -127,6 +127,12 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         self._written = (self.available, self._fingerprint())
 
     @callback
+    def async_write_now(self) -> None:
+        """Write the state now: it changed without the coordinator's state changing."""
+        self._written = (self.available, self._fingerprint())
+        self.async_write_ha_state()
+
+    @callback
     def _handle_coordinator_update(self) -> None:
         """Write the state only if this entity's part of it changed."""
         written = (self.available, self._fingerprint())
@@ -134,3 +140,76 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
             self._written = written
             self._apply_accessory_name()
             self.async_write_ha_state()
+
+
+@callback
+def async_add_when_reported[D: IntecularEntityDescription](
+    entry: IntecularConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    domain: str,
+    descriptions: Sequence[D],
+    create: Callable[[IntecularCoordinator, D], Entity],
+    *,
+    exists: Callable[[D, DeviceState], bool] | None = None,
+) -> None:
+    """Add each entity when it exists (``exists``, else its ``exists_fn``); keep it then.
+
+    Every platform adds its entities here; ``create(coordinator, description)`` is
+    usually the entity class. Without a faceplate, nothing of one. A
+    reading missing from one push changes nothing: the entity shows unavailable and
+    keeps its settings. At setup, while the faceplate is not reporting (offline, or
+    back later than Home Assistant), entities the registry already knows are added
+    too, so they do not turn into orphans; a live faceplate that lacks the data (a
+    different kind was fitted) does not bring them back.
+    """
+    if exists is None:
+        exists = _exists_fn
+    coordinator = entry.runtime_data
+    if not coordinator.has_faceplate:
+        # Without a faceplate, nothing of one (the outlet may still list its settings).
+        descriptions = [d for d in descriptions if not d.faceplate]
+    state = coordinator.data
+    serial = state.info.outlet.serial
+    known: set[str] = set()
+    if not state.faceplate_available:
+        known = {
+            e.unique_id
+            for e in er.async_entries_for_config_entry(
+                er.async_get(coordinator.hass), entry.entry_id
+            )
+            if e.domain == domain
+        }
+    first = [d for d in descriptions if exists(d, state) or f"{serial}_{d.key}" in known]
+    if first:
+        async_add_entities(create(coordinator, d) for d in first)
+    pending = [d for d in descriptions if d not in first]
+    if not pending:
+        return
+    last = state
+    listening = True
+
+    @callback
+    def _stop() -> None:
+        nonlocal listening
+        if listening:
+            listening = False
+            remove()
+
+    @callback
+    def _check() -> None:
+        nonlocal last, pending
+        if (now := coordinator.data) is last:
+            return
+        last = now
+        if new := [d for d in pending if exists(d, now)]:
+            pending = [d for d in pending if d not in new]
+            async_add_entities(create(coordinator, d) for d in new)
+            if not pending:
+                _stop()
+
+    remove = coordinator.async_add_listener(_check)
+    entry.async_on_unload(_stop)
+
+
+def _exists_fn(description: IntecularEntityDescription, state: DeviceState) -> bool:
+    return description.exists_fn(state)

@@ -18,7 +18,7 @@ import voluptuous as vol
 
 from .api import ColorMode
 from .api.protocol import EFFECT_SPEED_MAX
-from .aura import EFFECT_MODES, MAX_EFFECT_COLORS, STARRY_NIGHT_COLORS
+from .color_math import EFFECT_MODES, MAX_EFFECT_COLORS, STARRY_NIGHT_COLORS
 from .const import DOMAIN
 
 SERVICE_SET_EFFECT: Final = "set_effect"

@@ -18,9 +18,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
 from .api.protocol import EFFECT_SPEED_MAX
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .settings import (
     NUMBER_SETTINGS,
     NumberSetting,
@@ -36,16 +35,12 @@ PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularNumberDescription(NumberEntityDescription):
+class IntecularNumberDescription(IntecularEntityDescription, NumberEntityDescription):
     """A number: how to read and set it, and what the device did once it agreed."""
 
     value_fn: Callable[[DeviceState], float | None]
     set_fn: Callable[[IntecularClient, DeviceState, float], Coroutine[Any, Any, None]]
     apply_fn: Callable[[DeviceState, float], DeviceState] | None = None
-    exists_fn: Callable[[DeviceState], bool] = lambda _: True
-    faceplate: bool = False
-    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
-    parts: frozenset[str] | None = None
 
 
 def _setting(setting: NumberSetting) -> IntecularNumberDescription:
@@ -121,28 +116,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the numbers this outlet has (faceplate ones once it reports them)."""
-    coordinator = entry.runtime_data
-    async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.NUMBER,
-        descriptions=NUMBERS,
-        exists=lambda description, state: description.exists_fn(state),
-        create=lambda description: IntecularNumber(coordinator, description),
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.NUMBER, NUMBERS, IntecularNumber)
 
 
 class IntecularNumber(IntecularEntity, NumberEntity):
     """A number driven by a description."""
 
     entity_description: IntecularNumberDescription
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularNumberDescription
-    ) -> None:
-        """Create the number."""
-        super().__init__(coordinator, description, faceplate=description.faceplate)
 
     @property
     def native_value(self) -> float | None:

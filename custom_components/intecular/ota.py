@@ -1,12 +1,13 @@
-"""Following a firmware update from the 21 command to the module's new version.
+"""Following a firmware update, from the update command (21) to the module's new version.
 
-An update goes: 21 (start) -> a spurious ``23 [target, 0]`` -> 22 progress pushes per
-phase -> ``23 [phase, 1]`` -> for the outlet's firmware and the faceplate, a reboot and
-the new version in device info (12). The outlet runs a phase for what is outdated: its
-web partition (3), then its firmware (1); a web-only update ends on ``23 [3, 1]``
-without a reboot, and the new web version is read with 20.
+An update goes: the update command (21) -> a spurious result ``23 [target, 0]`` ->
+progress pushes (22) per phase -> a result ``23 [phase, 1]`` -> for the outlet's
+firmware and the faceplate, a reboot and the new version in device info (12). The
+outlet runs a phase for what is outdated: its web partition (3), then its firmware
+(1); a web-only update ends on ``23 [3, 1]`` without a reboot, and the new web version
+is read with the update check (20).
 
-21 is not waited on beyond a short grace: a busy outlet may never answer it, and a
+The update command is not waited on beyond a short grace: a busy outlet may never answer it, and a
 revB outlet restarts instead. No answer, ``PUBACK: 1`` or a dropped socket mean "maybe
 started"; only ``PUBACK: 0`` is a refusal. The pushes, the reboot and the versions read
 afterwards decide. An install ends at the latest ``OTA_PROGRESS_TIMEOUT`` after the
@@ -26,7 +27,6 @@ from homeassistant.helpers.event import async_call_later
 
 from .api import (
     IntecularClient,
-    IntecularCommandRefusedError,
     IntecularTimeoutError,
     OtaAck,
     OtaMethod,
@@ -35,11 +35,18 @@ from .api import (
     OtaTarget,
     Push,
 )
-from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .firmware_parts import Module, Part, installed_version, latest_version, module_name, outdated
+from .firmware import (
+    Module,
+    Part,
+    UpdateChecker,
+    installed_version,
+    latest_version,
+    module_name,
+    outdated,
+)
 from .state import DeviceState
-from .update_check import UpdateChecker
 
 # How long 21 may take to be answered before the pushes alone tell.
 OTA_ACK_GRACE = 2.0
@@ -48,21 +55,6 @@ OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
 # After the last successful result: how long the module may take to reboot and report
 # the new version (the outlet restarts, a faceplate leaves and comes back).
 OTA_REBOOT_TIMEOUT = timedelta(minutes=5)
-
-
-# Faceplate update method (select entity option) -> the second argument of 21.
-FACEPLATE_METHODS = {
-    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
-    "via_outlet": OtaMethod.VIA_OUTLET,
-}
-# The vendor's first choice; when it fails, the error suggests the other one.
-DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
-
-
-def faceplate_update_method(entry: IntecularConfigEntry) -> str:
-    """The chosen way to deliver faceplate firmware (an entry option)."""
-    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
-    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
 @dataclass(slots=True, kw_only=True)
@@ -167,14 +159,16 @@ class OtaTracker:
         async def perform(client: IntecularClient) -> None:
             try:
                 await client.perform_update(target, method, timeout=OTA_ACK_GRACE)
-            except IntecularCommandRefusedError as err:
-                raise self._error("update_refused") from err
             except IntecularTimeoutError:
                 # Busy downloading already, or about to restart: the pushes will tell.
                 LOGGER.debug("No reply to 21 yet; following the %s update", self.module)
 
         try:
-            await self.coordinator.async_command(perform)
+            await self.coordinator.async_command(
+                perform,
+                refused="update_refused",
+                placeholders={"name": module_name(self.module, self.coordinator)},
+            )
         except HomeAssistantError:
             if self._install is install:
                 self._end()

@@ -1,6 +1,6 @@
 """Repair issues: the outlet's own MQTT discovery, and announcements of its serial.
 
-Clearing the MQTT discovery is a repair flow (see mqtt.py); another device announcing
+Clearing the MQTT discovery is a repair flow (see outlet_mqtt.py); another device announcing
 itself with a connected outlet's serial number is a warning the user reads.
 """
 
@@ -17,21 +17,16 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
-from .const import DEFAULT_PORT, DOMAIN, LOGGER
+from .api import DEFAULT_PORT, address
+from .const import DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry
-from .mqtt import async_set_discovery
+from .outlet_mqtt import async_set_discovery
 
 ISSUE_ANNOUNCED_ELSEWHERE = "announced_elsewhere"
 
 
 def _announced_issue_id(entry: IntecularConfigEntry) -> str:
     return f"{ISSUE_ANNOUNCED_ELSEWHERE}_{entry.entry_id}"
-
-
-def address(host: str, port: int) -> str:
-    """``host``, or ``host:port`` when the port is not the outlet's usual one."""
-    shown = f"[{host}]" if ":" in host else host
-    return host if port == DEFAULT_PORT else f"{shown}:{port}"
 
 
 @callback

@@ -8,26 +8,48 @@ the next install of the faceplate's update entity.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import OtaMethod
 from .const import CONF_FACEPLATE_UPDATE_METHOD
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity
-from .ota import FACEPLATE_METHODS, faceplate_update_method
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 
 PARALLEL_UPDATES = 1
 
-FACEPLATE_UPDATE_METHOD = SelectEntityDescription(
+# Faceplate update method (select entity option) -> the second argument of the update command (21).
+FACEPLATE_METHODS = {
+    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
+    "via_outlet": OtaMethod.VIA_OUTLET,
+}
+# The vendor's first choice; when it fails, the error suggests the other one.
+DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
+
+
+def faceplate_update_method(entry: IntecularConfigEntry) -> str:
+    """The chosen way to deliver faceplate firmware (an entry option)."""
+    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
+    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntecularSelectDescription(IntecularEntityDescription, SelectEntityDescription):
+    """A select of this integration."""
+
+
+FACEPLATE_UPDATE_METHOD = IntecularSelectDescription(
     key="faceplate_update_method",
     translation_key="faceplate_update_method",
     entity_category=EntityCategory.CONFIG,
     # Needed only when an update over the faceplate's own Wi-Fi fails.
     entity_registry_enabled_default=False,
     options=list(FACEPLATE_METHODS),
+    faceplate=True,
 )
 
 
@@ -37,19 +59,19 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the update method select when a faceplate is fitted."""
-    coordinator = entry.runtime_data
-    if coordinator.has_faceplate:
-        async_add_entities([FaceplateUpdateMethodSelect(coordinator, FACEPLATE_UPDATE_METHOD)])
+    async_add_when_reported(
+        entry,
+        async_add_entities,
+        Platform.SELECT,
+        [FACEPLATE_UPDATE_METHOD],
+        FaceplateUpdateMethodSelect,
+    )
 
 
 class FaceplateUpdateMethodSelect(IntecularEntity, SelectEntity):
     """Which way the faceplate gets its firmware (callback 21, second argument)."""
 
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: SelectEntityDescription
-    ) -> None:
-        """Create the select on the faceplate's device."""
-        super().__init__(coordinator, description, faceplate=True)
+    entity_description: IntecularSelectDescription
 
     @property
     def available(self) -> bool:
@@ -70,5 +92,4 @@ class FaceplateUpdateMethodSelect(IntecularEntity, SelectEntity):
         self.hass.config_entries.async_update_entry(
             entry, options={**entry.options, CONF_FACEPLATE_UPDATE_METHOD: option}
         )
-        self._written = (self.available, self._fingerprint())
-        self.async_write_ha_state()
+        self.async_write_now()

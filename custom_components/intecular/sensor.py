@@ -35,9 +35,8 @@ from homeassistant.helpers.typing import StateType
 
 from .api import SensorReadings
 from .compat import PARTS_PER_MILLION
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0
@@ -49,7 +48,7 @@ CALIBRATION_STATES: Final = ("idle", "calibrating")
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularSensorDescription(SensorEntityDescription):
+class IntecularSensorDescription(IntecularEntityDescription, SensorEntityDescription):
     """A reading: its field of ``SensorReadings`` and what vouches for it.
 
     ``valid`` names the validity flag (0: unavailable) and ``accuracy`` the accuracy
@@ -57,6 +56,8 @@ class IntecularSensorDescription(SensorEntityDescription):
     """
 
     field: str
+    faceplate: bool = True
+    parts: frozenset[str] | None = frozenset({"sensors"})
     valid: str | None = None
     accuracy: str | None = None
     value_fn: Callable[[SensorReadings], StateType] | None = None
@@ -268,30 +269,15 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a sensor for every reading the faceplate reports, as it first reports it."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.SENSOR,
-        descriptions=SENSORS,
-        exists=reported,
-        create=lambda description: IntecularSensor(coordinator, description),
+        entry, async_add_entities, Platform.SENSOR, SENSORS, IntecularSensor, exists=reported
     )
 
 
 class IntecularSensor(IntecularEntity, SensorEntity):
     """One faceplate reading."""
 
-    parts = frozenset({"sensors"})
-
     entity_description: IntecularSensorDescription
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularSensorDescription
-    ) -> None:
-        """Create the sensor on the faceplate's device."""
-        super().__init__(coordinator, description, faceplate=True)
 
     @property
     def available(self) -> bool:

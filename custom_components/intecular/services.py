@@ -10,7 +10,7 @@ refuses raises a translated ``HomeAssistantError``.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
@@ -27,13 +27,12 @@ from homeassistant.helpers.typing import VolDictType
 import voluptuous as vol
 
 from . import light_actions
-from .api import IntecularClient, IntecularCommandRefusedError
 from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
 from .compat import device_config_entry_ids
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry
 from .light import LIGHTS
-from .mqtt import async_set_discovery, mqtt_enabled
+from .outlet_mqtt import async_set_discovery
 from .state import FaceplateKind
 
 SERVICE_CALIBRATE_OCCUPANCY = "calibrate_occupancy"
@@ -106,22 +105,6 @@ def _pro_faceplate(entry: IntecularConfigEntry, missing: str) -> None:
         )
 
 
-async def _run(
-    entry: IntecularConfigEntry,
-    command: Callable[[IntecularClient], Awaitable[None]],
-    refused: str,
-) -> None:
-    """Run a command; the outlet's refusal gets a message of its own."""
-
-    async def run(client: IntecularClient) -> None:
-        try:
-            await command(client)
-        except IntecularCommandRefusedError as err:
-            raise HomeAssistantError(translation_domain=DOMAIN, translation_key=refused) from err
-
-    await entry.runtime_data.async_command(run)
-
-
 async def _calibrate_occupancy(call: ServiceCall) -> None:
     """Learn the empty room (callback 26), starting 10 s from now."""
     seconds: float = call.data[ATTR_DURATION]
@@ -137,10 +120,9 @@ async def _calibrate_occupancy(call: ServiceCall) -> None:
         )
     entry = _entry(call)
     _pro_faceplate(entry, "no_occupancy_sensor")
-    await _run(
-        entry,
+    await entry.runtime_data.async_command(
         lambda client: client.calibrate_occupancy(int(seconds)),
-        "occupancy_calibration_refused",
+        refused="occupancy_calibration_refused",
     )
 
 
@@ -152,10 +134,9 @@ async def _calibrate_temperature_humidity(call: ServiceCall) -> None:
     _check_range("humidity_out_of_range", humidity, HUMIDITY_RANGE, "%")
     entry = _entry(call)
     _pro_faceplate(entry, "no_climate_sensor")
-    await _run(
-        entry,
+    await entry.runtime_data.async_command(
         lambda client: client.calibrate_temperature_humidity(celsius, humidity),
-        "climate_calibration_refused",
+        refused="climate_calibration_refused",
     )
 
 
@@ -164,9 +145,9 @@ type Handler = Callable[[ServiceCall], Coroutine[Any, Any, None]]
 
 def _discovery(publish: bool) -> Handler:
     async def handle(call: ServiceCall) -> None:
-        """Send (27/2) or clear (27/1) the outlet's own Home Assistant discovery."""
+        """Send or clear the outlet's own Home Assistant discovery (callback 27, commands 2/1)."""
         entry = _entry(call)
-        if not mqtt_enabled(entry.runtime_data.data):
+        if not entry.runtime_data.data.mqtt_enabled:
             raise _invalid("mqtt_disabled", name=entry.title)
         await async_set_discovery(call.hass, entry, publish=publish)
 

@@ -1,12 +1,10 @@
-"""The immutable picture of one outlet that entities read: read whole, changed by pushes."""
+"""The immutable picture of one outlet that entities read, and how a push changes it."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 from .api import (
     Accessory,
@@ -15,10 +13,6 @@ from .api import (
     ColorLight,
     DeviceConfig,
     FaceplateInfo,
-    IntecularClient,
-    IntecularCommandRefusedError,
-    IntecularProtocolError,
-    IntecularTimeoutError,
     LightSelector,
     Nightlight,
     OutletInfo,
@@ -77,8 +71,8 @@ class DeviceState:
     # False while the faceplate has not pushed sensors for SENSOR_SILENCE_TIMEOUT.
     sensors_fresh: bool = True
     updates: AvailableUpdates | None = None
-    # Whether the outlet's own MQTT client reaches its broker (27/0); None while MQTT is
-    # off in its configuration or not checked yet.
+    # Whether the outlet's own MQTT client reaches its broker (the MQTT check, 27/0);
+    # None while MQTT is off in its configuration or not checked yet.
     mqtt_connected: bool | None = None
 
     @property
@@ -90,6 +84,12 @@ class DeviceState:
     def faceplate_available(self) -> bool:
         """Whether faceplate readings are live: attached, online and pushing."""
         return self.info.faceplate_online and self.sensors_fresh
+
+    @property
+    def mqtt_enabled(self) -> bool:
+        """Whether the outlet's own MQTT client is switched on in its configuration."""
+        mqtt = self.config.mqtt if self.config is not None else None
+        return mqtt is not None and bool(mqtt.enabled)
 
     def accessory_name(self, accessory: Accessory) -> str | None:
         """The name the user gave an accessory in the vendor app; None when it has none."""
@@ -129,106 +129,6 @@ def apply_push(state: DeviceState, push: Push) -> DeviceState:
         case OutletInfo():
             return replace(state, info=push) if push != state.info else state
     return state
-
-
-async def read_essentials(
-    client: IntecularClient, config_timeout: float
-) -> tuple[OutletInfo, Callable[[], Awaitable[tuple[OutletStates, DeviceConfig | None]]]]:
-    """Read what identifies the outlet (12); the rest of the essentials follows on call.
-
-    The caller checks the identity before asking for more: nothing else is read from
-    (or applied of) an outlet that is not the expected one. The outlets (9) are needed;
-    the configuration (1) only when it answers within ``config_timeout`` (None then).
-    """
-    info = await client.get_device_info()
-
-    async def rest() -> tuple[OutletStates, DeviceConfig | None]:
-        outlets, config = await asyncio.gather(
-            client.get_outlets(), _within(client.get_config, config_timeout)
-        )
-        return outlets, config
-
-    return info, rest
-
-
-async def _within[T](read: Callable[[], Awaitable[T]], timeout: float) -> T | None:
-    """A read that may be slow, refused or unreadable: None then (read again later)."""
-    try:
-        async with asyncio.timeout(timeout):
-            return await read()
-    except (
-        TimeoutError,
-        IntecularTimeoutError,
-        IntecularCommandRefusedError,
-        IntecularProtocolError,
-    ):
-        return None
-
-
-class Part(StrEnum):
-    """A part of the state that is read after loading; the outlet may not answer it.
-
-    Each is the ``DeviceState`` field it fills. A part the outlet does not answer stays
-    unknown (its entities unavailable or unknown) and is asked again later.
-    """
-
-    CONFIG = "config"
-    NAMES = "names"
-    SENSORS = "sensors"
-    NIGHTLIGHT = "nightlight"
-    COLOR_LIGHT = "color_light"
-    INDICATOR_LIGHT = "indicator_light"
-    MQTT = "mqtt_connected"
-
-
-def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
-    """The optional parts this outlet has now, in the order they are read.
-
-    ``config``: the configuration too (it was slow to answer with the essentials). A
-    faceplate that is offline keeps its last readings (its entities unavailable); MQTT
-    status is asked only while MQTT is on in the configuration.
-    """
-    kind = FaceplateKind.fitted(state.info)
-    parts = [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
-    if kind is not None:
-        parts.append(Part.SENSORS)
-    if kind is FaceplateKind.PRO:
-        parts.append(Part.NIGHTLIGHT)
-    if kind is FaceplateKind.AURA:
-        parts += [Part.COLOR_LIGHT, Part.INDICATOR_LIGHT]
-    mqtt = state.config.mqtt if state.config is not None else None
-    if mqtt is not None and mqtt.enabled:
-        parts.append(Part.MQTT)
-    return parts
-
-
-async def read_part(client: IntecularClient, part: Part) -> Any:
-    """Ask the outlet for one part; raises what the client raises."""
-    match part:
-        case Part.CONFIG:
-            return await client.get_config()
-        case Part.NAMES:
-            return await client.get_accessory_names()
-        case Part.SENSORS:
-            return await client.get_sensors()
-        case Part.NIGHTLIGHT:
-            return await client.get_nightlight()
-        case Part.COLOR_LIGHT:
-            return await client.get_color_light(LightSelector.NIGHTLIGHT)
-        case Part.INDICATOR_LIGHT:
-            return await client.get_color_light(LightSelector.INDICATOR)
-        case Part.MQTT:
-            return await client.check_mqtt()
-
-
-def with_part(state: DeviceState, part: Part, value: Any) -> DeviceState:
-    """The state with one part replaced (the same object when it is unchanged)."""
-    if getattr(state, part.value) == value:
-        return state
-    if part is Part.SENSORS:
-        return replace(state, sensors=value, sensors_fresh=True)
-    changed: DeviceState = replace(state, **{part.value: value})
-    return changed
 
 
 # The names of DeviceState's fields, which are also the parts entities declare they read.

@@ -16,9 +16,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, IntecularClient
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
 
@@ -26,18 +25,12 @@ PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularSwitchDescription(SwitchEntityDescription):
+class IntecularSwitchDescription(IntecularEntityDescription, SwitchEntityDescription):
     """A switch: how to read it, how to set it, what the device did once it agreed."""
 
     is_on_fn: Callable[[DeviceState], bool | None]
     set_fn: Callable[[IntecularClient, DeviceState, bool], Coroutine[Any, Any, None]]
     apply_fn: Callable[[DeviceState, bool], DeviceState] | None = None
-    exists_fn: Callable[[DeviceState], bool] = lambda _: True
-    faceplate: bool = False
-    # The DeviceState fields it reads (see IntecularEntity.parts); None: every part.
-    parts: frozenset[str] | None = None
-    # Named as the user named this accessory in the vendor app (callback 3).
-    accessory: Accessory | None = None
 
 
 def _outlet(number: int) -> IntecularSwitchDescription:
@@ -104,33 +97,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the switches this outlet has (settings once the outlet reports them)."""
-    coordinator = entry.runtime_data
-    async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.SWITCH,
-        descriptions=SWITCHES,
-        exists=lambda description, state: description.exists_fn(state),
-        create=lambda description: IntecularSwitch(coordinator, description),
-    )
+    async_add_when_reported(entry, async_add_entities, Platform.SWITCH, SWITCHES, IntecularSwitch)
 
 
 class IntecularSwitch(IntecularEntity, SwitchEntity):
     """A switch driven by a description."""
 
     entity_description: IntecularSwitchDescription
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularSwitchDescription
-    ) -> None:
-        """Create the switch."""
-        super().__init__(
-            coordinator,
-            description,
-            faceplate=description.faceplate,
-            accessory=description.accessory,
-        )
 
     @property
     def is_on(self) -> bool | None:

@@ -18,9 +18,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, AccessoryNames, IntecularClient
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .dynamic import async_add_when_reported
-from .entity import IntecularEntity
+from .coordinator import IntecularConfigEntry
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .state import DeviceState
 
 PARALLEL_UPDATES = 1
@@ -31,11 +30,16 @@ NAME_MAX_LENGTH: Final = 32
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularNameDescription(TextEntityDescription):
-    """The name of one accessory (callbacks 3 and 4)."""
+class IntecularNameDescription(IntecularEntityDescription, TextEntityDescription):
+    """The name of one accessory (callbacks 3 and 4).
 
-    accessory: Accessory
-    faceplate: bool = False
+    The outlet stores the names, so they stay readable and writable while the faceplate
+    is away: the nightlight's lives with the faceplate but does not need it.
+    """
+
+    named: Accessory
+    needs_faceplate: bool | None = False
+    parts: frozenset[str] | None = frozenset({"names"})
 
 
 NAMES: tuple[IntecularNameDescription, ...] = (
@@ -43,26 +47,26 @@ NAMES: tuple[IntecularNameDescription, ...] = (
         key="outlet_1_name",
         translation_key="outlet_name",
         translation_placeholders={"number": "1"},
-        accessory=Accessory.OUTLET_1,
+        named=Accessory.OUTLET_1,
     ),
     IntecularNameDescription(
         key="outlet_2_name",
         translation_key="outlet_name",
         translation_placeholders={"number": "2"},
-        accessory=Accessory.OUTLET_2,
+        named=Accessory.OUTLET_2,
     ),
     IntecularNameDescription(
         key="nightlight_name",
         translation_key="nightlight_name",
-        accessory=Accessory.NIGHTLIGHT,
+        named=Accessory.NIGHTLIGHT,
         faceplate=True,
     ),
 )
 
 
-def named(description: IntecularNameDescription, state: DeviceState) -> bool:
+def is_named(description: IntecularNameDescription, state: DeviceState) -> bool:
     """Whether the outlet reports a name for this accessory."""
-    return state.names is not None and description.accessory in state.names.names
+    return state.names is not None and description.named in state.names.names
 
 
 async def async_setup_entry(
@@ -71,22 +75,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a name entity for every accessory the outlet names."""
-    coordinator = entry.runtime_data
     async_add_when_reported(
-        hass,
-        entry,
-        async_add_entities,
-        domain=Platform.TEXT,
-        descriptions=NAMES,
-        exists=named,
-        create=lambda description: IntecularNameText(coordinator, description),
+        entry, async_add_entities, Platform.TEXT, NAMES, IntecularNameText, exists=is_named
     )
 
 
 class IntecularNameText(IntecularEntity, TextEntity):
     """The user-given name of an outlet or the nightlight."""
-
-    parts = frozenset({"names"})
 
     entity_description: IntecularNameDescription
     _attr_entity_category = EntityCategory.CONFIG
@@ -94,18 +89,6 @@ class IntecularNameText(IntecularEntity, TextEntity):
     _attr_entity_registry_enabled_default = False
     _attr_native_min = 1
     _attr_native_max = NAME_MAX_LENGTH
-
-    def __init__(
-        self, coordinator: IntecularCoordinator, description: IntecularNameDescription
-    ) -> None:
-        """Create the name entity; the nightlight's lives with the faceplate.
-
-        The outlet stores the names, so they stay readable and writable while the
-        faceplate is away.
-        """
-        super().__init__(
-            coordinator, description, faceplate=description.faceplate, needs_faceplate=False
-        )
 
     @property
     def native_value(self) -> str | None:
@@ -115,7 +98,7 @@ class IntecularNameText(IntecularEntity, TextEntity):
         Home Assistant would refuse to show either.
         """
         names = self.coordinator.data.names
-        name = None if names is None else names.names.get(self.entity_description.accessory)
+        name = None if names is None else names.names.get(self.entity_description.named)
         return name[:NAME_MAX_LENGTH] if name else None
 
     def _fingerprint(self) -> Hashable:
@@ -127,7 +110,7 @@ class IntecularNameText(IntecularEntity, TextEntity):
         The names are never pushed, so the cached list may miss a rename made in the
         vendor app since it was read; sending it would undo that rename.
         """
-        accessory = self.entity_description.accessory
+        accessory = self.entity_description.named
         written: list[AccessoryNames] = []
 
         async def rename(client: IntecularClient) -> None:

@@ -1,9 +1,10 @@
 """Firmware updates of the outlet and its faceplate, as the outlet itself finds them.
 
 The outlet asks Intecular for newer firmware when asked (callback 20), so no cloud
-service is needed here (update_check.py keeps the answer current). Each firmware part
+service is needed here (firmware.py keeps the answer current). Each firmware part
 has its own entity with plain version strings: the outlet's firmware, its web
-interface (installed by the same outlet update, 21 [1]) and the faceplate's firmware.
+interface (installed by the same outlet update, command 21 for target 1) and the
+faceplate's firmware.
 Installing follows the update until the part runs its new version (ota.py).
 """
 
@@ -19,17 +20,25 @@ from homeassistant.components.update import (
     UpdateEntityDescription,
     UpdateEntityFeature,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OtaMethod
 from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity
-from .firmware_parts import Module, Part, installed_version, latest_version, module_name
-from .ota import FACEPLATE_METHODS, OtaTracker, faceplate_update_method
-from .update_check import UpdateChecker
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .firmware import (
+    Module,
+    Part,
+    UpdateChecker,
+    installed_version,
+    is_newer,
+    latest_version,
+    module_name,
+)
+from .ota import OtaTracker
+from .select import FACEPLATE_METHODS, faceplate_update_method
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
 # install or check must not queue behind it. The outlet runs one update at a time;
@@ -38,7 +47,7 @@ PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
-class IntecularUpdateDescription(UpdateEntityDescription):
+class IntecularUpdateDescription(IntecularEntityDescription, UpdateEntityDescription):
     """The firmware of one part."""
 
     part: Part
@@ -65,6 +74,7 @@ UPDATES = (
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
         part=Part.FACEPLATE_FIRMWARE,
+        faceplate=True,
     ),
 )
 
@@ -77,15 +87,18 @@ async def async_setup_entry(
     """Add a firmware entity per part; check for new firmware in the background."""
     coordinator = entry.runtime_data
     checker = UpdateChecker(hass, coordinator)
-    modules = [Module.OUTLET] + ([Module.FACEPLATE] if coordinator.has_faceplate else [])
-    trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in modules}
-    for tracker in trackers.values():
-        tracker.start(entry)
-    async_add_entities(
-        IntecularUpdate(coordinator, description, trackers[description.part.module], checker)
-        for description in UPDATES
-        if description.part.module in trackers
-    )
+    trackers: dict[Module, OtaTracker] = {}
+
+    def create(
+        coordinator: IntecularCoordinator, description: IntecularUpdateDescription
+    ) -> IntecularUpdate:
+        module = description.part.module
+        if (tracker := trackers.get(module)) is None:
+            trackers[module] = tracker = OtaTracker(hass, coordinator, module, checker)
+            tracker.start(entry)
+        return IntecularUpdate(coordinator, description, tracker, checker)
+
+    async_add_when_reported(entry, async_add_entities, Platform.UPDATE, UPDATES, create)
     checker.start(entry)
 
 
@@ -103,8 +116,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
         checker: UpdateChecker,
     ) -> None:
         """Create the entity; ``tracker`` follows its module's installs."""
-        faceplate = description.part.module is Module.FACEPLATE
-        super().__init__(coordinator, description, faceplate=faceplate)
+        super().__init__(coordinator, description)
         self._tracker = tracker
         self._checker = checker
 
@@ -143,7 +155,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
 
     def version_is_newer(self, latest_version: str, installed_version: str) -> bool:
         """Whatever the outlet offers is the newer version (it names no older one)."""
-        return latest_version != installed_version
+        return is_newer(latest_version, installed_version)
 
     @property
     def in_progress(self) -> bool:
@@ -177,5 +189,4 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
 
     @callback
     def _tracker_changed(self) -> None:
-        self._written = (self.available, self._fingerprint())
-        self.async_write_ha_state()
+        self.async_write_now()

@@ -175,7 +175,6 @@ async def test_device_info(make_sim: SimFactory, make_client: ClientFactory, var
     assert info.outlet.model == "InvisOutlet"
     assert info.outlet.fw_rev == "2.4.7"
     assert info.outlet.hw_rev == "revA"
-    assert not info.outlet.needs_restart
     if variant == "bare":
         assert info.faceplate is None
         assert not info.faceplate_online

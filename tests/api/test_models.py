@@ -112,7 +112,7 @@ def test_device_info_degraded_forms() -> None:
         }
     )
     assert info.outlet.model is None
-    assert info.outlet.needs_restart
+    assert info.outlet.fw_rev == ""
     assert info.faceplate is not None
     assert info.faceplate.model is None
     assert not info.faceplate.online
@@ -296,8 +296,7 @@ def test_device_config_reads_each_value_on_its_own() -> None:
 def test_firmware_models() -> None:
     updates = AvailableUpdates.from_args({"IM": {"fw_rev": "1", "available_fw_rev": ""}})
     assert updates.faceplate is None
-    assert not updates.outlet.firmware_outdated
-    assert not updates.outlet.web_outdated
+    assert updates.outlet.available == ""
     with pytest.raises(FrameError):
         AvailableUpdates.from_args({"PM": {}})
     assert OtaAck.from_args([1, 0]) == OtaAck(OtaTarget.OUTLET, False)

@@ -21,7 +21,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Callback
-from custom_components.intecular.aura import to_percent
+from custom_components.intecular.color_math import to_percent
 from simulator import SimulatedOutlet
 from simulator.handlers import HANDLERS
 

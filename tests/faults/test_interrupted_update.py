@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 
 from homeassistant.components.update import ATTR_IN_PROGRESS, ATTR_INSTALLED_VERSION
@@ -20,27 +19,14 @@ from simulator import SimulatedOutlet
 from tests.integration.update_helpers import (
     OUTLET,
     attributes,
-    first_check,
+    hw_rev_fixture,  # noqa: F401 - a fixture, found by name
+    init_integration_fixture,  # noqa: F401 - a fixture, found by name
     install,
-    outlet_with_updates,
+    options_fixture,  # noqa: F401 - a fixture, found by name
+    simulator_fixture,  # noqa: F401 - a fixture, found by name
 )
 
 from .common import WAIT, coordinator_of, differences, poll, settle
-
-
-@pytest.fixture
-async def init_integration(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration loaded, and the outlet's answer to the update check in."""
-    return await first_check(hass, init_integration)
-
-
-@pytest.fixture
-async def simulator(variant: str) -> AsyncGenerator[SimulatedOutlet]:
-    """An outlet offering newer firmware (outlet 2.5.0 / web 1.3.0)."""
-    async with outlet_with_updates(variant) as sim:
-        yield sim
 
 
 async def test_outlet_reboots_in_the_middle_of_its_update(

@@ -125,7 +125,7 @@ async def test_settings_that_answer_late_appear_once_they_answer(
 ) -> None:
     """1 unanswered at load: the outlet loads without its settings; they follow."""
     simulator.faults.unanswered = frozenset({"1"})
-    with patch("custom_components.intecular.parts.PART_RETRY_FIRST", 0.05):
+    with patch("custom_components.intecular.reading.PART_RETRY_FIRST", 0.05):
         await _load(hass, config_entry)
         assert coordinator_of(config_entry).data.config is None
         assert hass.states.get(TOUCH_CONTROL) is None

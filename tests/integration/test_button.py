@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from unittest.mock import PropertyMock, patch
-
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
@@ -25,17 +22,6 @@ RESET_FACEPLATE = "button.invisdeco_pro_e7c4_reset_faceplate"
 RESET_NETWORK = "button.invisoutlet_e7c4_reset_network_settings"
 FACTORY_RESET = "button.invisoutlet_e7c4_factory_reset"
 OUTLET_1 = "switch.invisoutlet_e7c4_outlet_1"
-
-
-@pytest.fixture
-def all_enabled() -> Generator[None]:
-    """Create every entity enabled, as a user who enabled the resets would have them."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
 
 
 async def press(hass: HomeAssistant, entity_id: str) -> None:
@@ -113,7 +99,7 @@ async def test_restart_faceplate_refused(
     assert err.value.translation_key == "command_refused"
 
 
-@pytest.mark.usefixtures("all_enabled")
+@pytest.mark.usefixtures("enable_all")
 async def test_reset_faceplate(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -125,7 +111,7 @@ async def test_reset_faceplate(
     assert simulator.state.sensors.accuracy_reset
 
 
-@pytest.mark.usefixtures("all_enabled")
+@pytest.mark.usefixtures("enable_all")
 async def test_reset_network(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -136,7 +122,7 @@ async def test_reset_network(
     assert (7, None) not in simulator.requests
 
 
-@pytest.mark.usefixtures("all_enabled")
+@pytest.mark.usefixtures("enable_all")
 async def test_factory_reset(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

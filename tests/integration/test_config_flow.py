@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.config_flow import parse_address
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
+from custom_components.intecular.devices import configuration_url
 from simulator import SimulatedOutlet
 
 from .common import SERIAL, SLUG, wait_until
@@ -496,3 +497,24 @@ async def test_reconfigure_brings_back_an_outlet_that_was_not_found(
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.parametrize(
+    ("port", "shown"), [(80, "[fe80::1]"), (8080, "[fe80::1]:8080")], ids=["usual", "other"]
+)
+async def test_an_ipv6_address_is_bracketed_wherever_it_is_shown(
+    hass: HomeAssistant, port: int, shown: str
+) -> None:
+    """The web page link and the reconfigure default of an outlet at fe80::1 are valid."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        title="InvisOutlet E7C4",
+        data={CONF_HOST: "fe80::1", CONF_PORT: port, CONF_FACEPLATE: "pro"},
+    )
+    entry.add_to_hass(hass)  # never set up: nothing connects to that address
+    assert configuration_url(entry) == f"http://{shown}"
+    result = await entry.start_reconfigure_flow(hass)
+    (field,) = result["data_schema"].schema
+    assert field.description == {"suggested_value": shown}
+    assert parse_address(shown) == ("fe80::1", port)  # what the form gets back is the same

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular import aura
+from custom_components.intecular import color_math as aura
 from custom_components.intecular.api import ColorLight, FrameError
 from custom_components.intecular.text import NAME_MAX_LENGTH
 from simulator import SimulatedOutlet

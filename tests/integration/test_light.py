@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intecular.api import ColorLed, ColorLight, ColorMode
-from custom_components.intecular.aura import kelvin_hs
+from custom_components.intecular.color_math import kelvin_hs
 from simulator import SimulatedOutlet
 
 from .common import wait_until

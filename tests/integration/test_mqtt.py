@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from datetime import timedelta
-from unittest.mock import PropertyMock, patch
+import logging
 
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
@@ -19,7 +18,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intecular.const import DOMAIN
-from custom_components.intecular.mqtt import MQTT_CHECK_INTERVAL
+from custom_components.intecular.outlet_mqtt import MQTT_CHECK_INTERVAL
 from simulator import SimulatedOutlet
 
 from .common import SERIAL, wait_for_state, wait_until
@@ -35,17 +34,6 @@ MQTT_ON = {
     }
 }
 CHECK = (27, [0])
-
-
-@pytest.fixture
-def all_enabled() -> Generator[None]:
-    """Create every entity enabled (the broker sensor is disabled by default)."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
 
 
 @pytest.fixture
@@ -73,7 +61,7 @@ async def test_broker_sensor(
     assert entry == snapshot
 
 
-@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
 async def test_connected_broker(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -96,7 +84,25 @@ async def test_connected_broker(
     await wait_for_state(hass, BROKER, STATE_ON)
 
 
-@pytest.mark.usefixtures("all_enabled")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
+async def test_not_checked_while_the_link_is_down(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The check's timer finds the outlet unreachable: no check is tried, so none fails."""
+    coordinator = init_integration.runtime_data
+    await simulator.reboot(delay=3600)
+    await wait_until(hass, lambda: not coordinator.client.connected)
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    caplog.clear()
+    async_fire_time_changed(hass, dt_util.utcnow() + MQTT_CHECK_INTERVAL + timedelta(seconds=1))
+    await hass.async_block_till_done()
+    assert "MQTT check" not in caplog.text
+
+
+@pytest.mark.usefixtures("enable_all")
 async def test_mqtt_off_is_never_checked(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
@@ -107,7 +113,7 @@ async def test_mqtt_off_is_never_checked(
     assert all(callback != 27 for callback, _ in simulator.requests)
 
 
-@pytest.mark.usefixtures("all_enabled", "mqtt_on")
+@pytest.mark.usefixtures("enable_all", "mqtt_on")
 async def test_failed_check_keeps_the_last_answer(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
-import inspect
 from unittest.mock import patch
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
@@ -16,7 +15,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular import (
     binary_sensor,
     button,
-    color_light,
     light,
     number,
     select,
@@ -27,7 +25,7 @@ from custom_components.intecular import (
 )
 from custom_components.intecular.api import OutletStates
 from custom_components.intecular.coordinator import IntecularCoordinator
-from custom_components.intecular.entity import IntecularEntity
+from custom_components.intecular.entity import IntecularEntity, IntecularEntityDescription
 from custom_components.intecular.state import STATE_FIELDS
 from simulator import SimulatedOutlet
 from simulator.wire import Callback
@@ -229,37 +227,20 @@ async def test_sensor_silence_ends_with_a_repeated_push(
     await wait_for_state(hass, TEMPERATURE, "22.4")
 
 
-def _entity_classes() -> Iterator[type[IntecularEntity]]:
-    for module in (
-        binary_sensor,
-        button,
-        color_light,
-        light,
-        number,
-        select,
-        sensor,
-        switch,
-        text,
-        update,
-    ):
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, IntecularEntity) and cls is not IntecularEntity:
-                yield cls
-
-
 def test_declared_parts_are_state_fields() -> None:
     """A part an entity declares is a field of the state (a typo would never wake it)."""
-    declared = [cls.parts for cls in _entity_classes() if cls.parts is not None]
-    declared += [
-        description.parts
-        for description in (
-            *sensor.SENSORS,
-            *binary_sensor.FACEPLATE_BINARY_SENSORS,
-            binary_sensor.MQTT_BROKER,
-            number.EFFECT_SPEED,
-        )
-        if getattr(description, "parts", None) is not None
+    descriptions: list[IntecularEntityDescription] = [
+        *binary_sensor.BINARY_SENSORS,
+        *button.BUTTONS,
+        *light.LIGHTS,
+        *number.NUMBERS,
+        select.FACEPLATE_UPDATE_METHOD,
+        *sensor.SENSORS,
+        *switch.SWITCHES,
+        *text.NAMES,
+        *update.UPDATES,
     ]
+    declared = [d.parts for d in descriptions if d.parts is not None]
     assert declared
     for parts in declared:
         assert parts <= set(STATE_FIELDS), parts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
 from pathlib import Path
 from unittest.mock import patch
@@ -27,7 +26,7 @@ from simulator import SimulatedOutlet
 
 from .common import SERIAL, wait_for_state, wait_until
 from .conftest import FAST
-from .entities import all_entities_enabled, registered, snapshot_entities
+from .entities import registered, snapshot_entities
 
 KEYS = {description.key for description in SENSORS}
 PRO = "sensor.invisdeco_pro_e7c4"
@@ -40,13 +39,6 @@ PRESSURE = f"{PRO}_pressure"
 LUX = f"{PRO}_illuminance"
 DISTANCE = f"{PRO}_target_distance"
 CALIBRATION = f"{PRO}_occupancy_sensor_calibration"
-
-
-@pytest.fixture
-def enable_all() -> Iterator[None]:
-    """The development readings are disabled by default; look at them too."""
-    with all_entities_enabled():
-        yield
 
 
 def _value(hass: HomeAssistant, entity_id: str) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 import logging
-from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
@@ -47,43 +45,16 @@ from .update_helpers import (
     WEB,
     Seen,
     attributes,
-    first_check,
+    hw_rev_fixture,  # noqa: F401 - a fixture, found by name
+    init_integration_fixture,  # noqa: F401 - a fixture, found by name
     install,
-    outlet_with_updates,
+    options_fixture,  # noqa: F401 - a fixture, found by name
     poll_until,
     progress,
     pushes,
     record,
+    simulator_fixture,  # noqa: F401 - a fixture, found by name
 )
-
-
-@pytest.fixture
-def hw_rev() -> str:
-    """The outlet's hardware revision (revB restarts as soon as an update starts)."""
-    return "revA"
-
-
-@pytest.fixture
-def options() -> dict[str, Any]:
-    """Extra simulator knobs."""
-    return {}
-
-
-@pytest.fixture
-async def init_integration(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration loaded, and the outlet's answer to the update check in."""
-    return await first_check(hass, init_integration)
-
-
-@pytest.fixture
-async def simulator(
-    variant: str, hw_rev: str, options: dict[str, Any]
-) -> AsyncGenerator[SimulatedOutlet]:
-    """An outlet offering newer firmware for both modules."""
-    async with outlet_with_updates(variant, hw_rev, **options) as sim:
-        yield sim
 
 
 @pytest.fixture(autouse=True)
@@ -326,7 +297,7 @@ async def test_checked_every_few_hours_and_after_reconnects(
     assert (20, None) not in simulator.requests
     assert attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.3"
 
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_MAX_AGE", timedelta(0)):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_MAX_AGE", timedelta(0)):
         await simulator.drop_connections()
         await wait_until(hass, lambda: attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4")
 
@@ -362,7 +333,7 @@ async def test_unanswered_check_keeps_what_was_known(
     and the check is tried again later."""
     simulator.faults.drop_replies = True
     simulator.set_available_versions(im="2.6.0")
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.05):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_TIMEOUT", 0.05):
         for _ in range(2):
             await hass.services.async_call(
                 "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True

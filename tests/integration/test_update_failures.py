@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 import json
 from typing import Any
@@ -34,35 +33,16 @@ from .update_helpers import (
     METHOD,
     OUTLET,
     attributes,
-    first_check,
+    hw_rev_fixture,  # noqa: F401 - a fixture, found by name
+    init_integration_fixture,  # noqa: F401 - a fixture, found by name
     install,
-    outlet_with_updates,
+    options_fixture,  # noqa: F401 - a fixture, found by name
     poll_until,
     progress,
     pushes,
     record,
+    simulator_fixture,  # noqa: F401 - a fixture, found by name
 )
-
-
-@pytest.fixture
-def options() -> dict[str, Any]:
-    """Extra simulator knobs."""
-    return {}
-
-
-@pytest.fixture
-async def init_integration(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> MockConfigEntry:
-    """The integration loaded, and the outlet's answer to the update check in."""
-    return await first_check(hass, init_integration)
-
-
-@pytest.fixture
-async def simulator(variant: str, options: dict[str, Any]) -> AsyncGenerator[SimulatedOutlet]:
-    """An outlet offering newer firmware for both modules."""
-    async with outlet_with_updates(variant, **options) as sim:
-        yield sim
 
 
 @pytest.mark.parametrize(

@@ -37,18 +37,13 @@ from .update_helpers import (
     attributes,
     first_check,
     install,
+    options_fixture,  # noqa: F401 - a fixture, found by name
     outlet_with_updates,
     progress,
     record,
 )
 
 SWITCH = "switch.invisoutlet_e7c4_outlet_1"
-
-
-@pytest.fixture
-def options() -> dict[str, Any]:
-    """Simulator knobs: a real outlet's partial updates, plus each test's own."""
-    return {}
 
 
 @pytest.fixture
@@ -72,7 +67,7 @@ def short_grace() -> Generator[None]:
 @pytest.fixture
 def short_check_timeout() -> Generator[None]:
     """The update check gives up within a test's patience (30 s really)."""
-    with patch("custom_components.intecular.update_check.UPDATE_CHECK_TIMEOUT", 0.3):
+    with patch("custom_components.intecular.firmware.UPDATE_CHECK_TIMEOUT", 0.3):
         yield
 
 

@@ -1,4 +1,4 @@
-"""What the firmware update tests share: an outlet with newer firmware, and watchers."""
+"""What the firmware update tests share: an outlet with newer firmware, its fixtures, watchers."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from homeassistant.const import (
     EVENT_STATE_CHANGED,
 )
 from homeassistant.core import Event, HomeAssistant, callback
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Push
@@ -49,6 +50,35 @@ async def outlet_with_updates(
         **{**FAST, **options},
     ) as sim:
         yield sim
+
+
+@pytest.fixture(name="hw_rev")
+def hw_rev_fixture() -> str:
+    """The outlet's hardware revision (revB restarts as soon as an update starts)."""
+    return "revA"
+
+
+@pytest.fixture(name="options")
+def options_fixture() -> dict[str, Any]:
+    """Extra simulator knobs."""
+    return {}
+
+
+@pytest.fixture(name="simulator")
+async def simulator_fixture(
+    variant: str, hw_rev: str, options: dict[str, Any]
+) -> AsyncGenerator[SimulatedOutlet]:
+    """An outlet offering newer firmware for both modules."""
+    async with outlet_with_updates(variant, hw_rev, **options) as sim:
+        yield sim
+
+
+@pytest.fixture(name="init_integration")
+async def init_integration_fixture(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration loaded, and the outlet's answer to the update check in."""
+    return await first_check(hass, init_integration)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from .models import (
     SensorReadings,
 )
 from .protocol import (
+    DEFAULT_PORT,
     Accessory,
     Callback,
     ColorMode,
@@ -41,9 +42,11 @@ from .protocol import (
     MqttCommand,
     OtaMethod,
     OtaTarget,
+    address,
 )
 
 __all__ = [
+    "DEFAULT_PORT",
     "Accessory",
     "AccessoryNames",
     "AvailableUpdates",
@@ -77,4 +80,5 @@ __all__ = [
     "Push",
     "RadarInfo",
     "SensorReadings",
+    "address",
 ]

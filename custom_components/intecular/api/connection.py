@@ -22,11 +22,19 @@ from .errors import (
     IntecularTimeoutError,
 )
 from .models import PUSH_PARSERS, Push, parse_push
-from .protocol import PACKET_ID_MAX, PACKET_ID_MIN, Callback, Frame, build_request, parse_frame
+from .protocol import (
+    DEFAULT_PORT,
+    PACKET_ID_MAX,
+    PACKET_ID_MIN,
+    Callback,
+    Frame,
+    build_request,
+    parse_frame,
+    url_host,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
-DEFAULT_PORT = 80
 REQUEST_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 10.0
 # A ping after 8 s without a frame; no pong within 4 s closes the link. aiohttp rounds the
@@ -164,8 +172,7 @@ class Connection:
     @property
     def url(self) -> str:
         """The WebSocket address."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"ws://{host}:{self.port}/ws"
+        return f"ws://{url_host(self.host)}:{self.port}/ws"
 
     @property
     def connected(self) -> bool:

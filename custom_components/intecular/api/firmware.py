@@ -18,16 +18,6 @@ class FirmwareVersions:
     web_installed: str | None = None
     web_available: str | None = None
 
-    @property
-    def firmware_outdated(self) -> bool:
-        """The main firmware has a newer version."""
-        return bool(self.available) and self.available != self.installed
-
-    @property
-    def web_outdated(self) -> bool:
-        """The web (WWW partition) firmware has a newer version."""
-        return bool(self.web_available) and self.web_available != self.web_installed
-
 
 @dataclass(frozen=True, slots=True)
 class AvailableUpdates:

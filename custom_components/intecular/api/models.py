@@ -109,11 +109,6 @@ class ModuleInfo:
             return None
         return self.device
 
-    @property
-    def needs_restart(self) -> bool:
-        """An empty firmware version means the module must be restarted."""
-        return self.fw_rev == ""
-
 
 @dataclass(frozen=True, slots=True)
 class RadarInfo:

@@ -28,6 +28,8 @@ KELVIN_MAX: Final = 40000
 EFFECT_SPEED_MAX: Final = 7
 OCCUPANCY_CALIBRATION_MIN: Final = 30
 OCCUPANCY_CALIBRATION_MAX: Final = 60
+# The port of the outlet's web interface and WebSocket.
+DEFAULT_PORT: Final = 80
 
 
 class Callback(IntEnum):
@@ -335,3 +337,13 @@ def clamped_int(value: Any, what: str, low: int, high: int) -> int | None:
 def within[N: (int, float)](value: N | None, low: float, high: float) -> N | None:
     """``value`` when inside ``low``..``high``, else None (a reading that cannot be true)."""
     return value if value is not None and low <= value <= high else None
+
+
+def url_host(host: str) -> str:
+    """``host`` as it stands in a URL: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
+def address(host: str, port: int) -> str:
+    """``host``, or ``host:port`` when the port is not the outlet's usual one (IPv6 bracketed)."""
+    return url_host(host) if port == DEFAULT_PORT else f"{url_host(host)}:{port}"

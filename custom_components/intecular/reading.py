@@ -1,8 +1,8 @@
-"""The optional parts of an outlet's state: read after the essentials, retried with backoff.
+"""Reading the outlet: the essentials at load and reconnect, then the optional parts.
 
 Loading and every reconnect wait only for what identifies the outlet and drives its
-switches (state.py, ``read_essentials``). The rest (names, sensors, the lights, MQTT
-status, and the configuration when it was slow) is read here, one part at a time so a
+switches (``read_essentials``). The rest (names, sensors, the lights, MQTT status, and
+the configuration when it was slow) is read by ``PartReader``, one part at a time so a
 command always finds a free slot. A part the outlet does not answer, refuses or answers
 with something unreadable stays unknown: one info line, details at debug, and it is
 asked again after 10 s, then less and less often (up to every 10 minutes), never while
@@ -13,17 +13,130 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import callback
 
-from .api import IntecularConnectionError, IntecularError
+from .api import (
+    DeviceConfig,
+    IntecularClient,
+    IntecularCommandRefusedError,
+    IntecularConnectionError,
+    IntecularError,
+    IntecularProtocolError,
+    IntecularTimeoutError,
+    LightSelector,
+    OutletInfo,
+    OutletStates,
+)
 from .const import DOMAIN, LOGGER
-from .state import DeviceState, Part, parts_to_read, read_part, with_part
+from .state import DeviceState, FaceplateKind
 
 if TYPE_CHECKING:
     from .coordinator import IntecularCoordinator
+
+
+async def read_essentials(
+    client: IntecularClient, config_timeout: float
+) -> tuple[OutletInfo, Callable[[], Awaitable[tuple[OutletStates, DeviceConfig | None]]]]:
+    """Read what identifies the outlet (12); the rest of the essentials follows on call.
+
+    The caller checks the identity before asking for more: nothing else is read from
+    (or applied of) an outlet that is not the expected one. The outlets (9) are needed;
+    the configuration (1) only when it answers within ``config_timeout`` (None then).
+    """
+    info = await client.get_device_info()
+
+    async def rest() -> tuple[OutletStates, DeviceConfig | None]:
+        outlets, config = await asyncio.gather(
+            client.get_outlets(), _within(client.get_config, config_timeout)
+        )
+        return outlets, config
+
+    return info, rest
+
+
+async def _within[T](read: Callable[[], Awaitable[T]], timeout: float) -> T | None:
+    """A read that may be slow, refused or unreadable: None then (read again later)."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await read()
+    except (
+        TimeoutError,
+        IntecularTimeoutError,
+        IntecularCommandRefusedError,
+        IntecularProtocolError,
+    ):
+        return None
+
+
+class Part(StrEnum):
+    """A part of the state that is read after loading; the outlet may not answer it.
+
+    Each is the ``DeviceState`` field it fills. A part the outlet does not answer stays
+    unknown (its entities unavailable or unknown) and is asked again later.
+    """
+
+    CONFIG = "config"
+    NAMES = "names"
+    SENSORS = "sensors"
+    NIGHTLIGHT = "nightlight"
+    COLOR_LIGHT = "color_light"
+    INDICATOR_LIGHT = "indicator_light"
+    MQTT = "mqtt_connected"
+
+
+def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
+    """The optional parts this outlet has now, in the order they are read.
+
+    ``config``: the configuration too (it was slow to answer with the essentials). A
+    faceplate that is offline keeps its last readings (its entities unavailable); MQTT
+    status is asked only while MQTT is on in the configuration.
+    """
+    kind = FaceplateKind.fitted(state.info)
+    parts = [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
+    if kind is not None:
+        parts.append(Part.SENSORS)
+    if kind is FaceplateKind.PRO:
+        parts.append(Part.NIGHTLIGHT)
+    if kind is FaceplateKind.AURA:
+        parts += [Part.COLOR_LIGHT, Part.INDICATOR_LIGHT]
+    if state.mqtt_enabled:
+        parts.append(Part.MQTT)
+    return parts
+
+
+async def read_part(client: IntecularClient, part: Part) -> Any:
+    """Ask the outlet for one part; raises what the client raises."""
+    match part:
+        case Part.CONFIG:
+            return await client.get_config()
+        case Part.NAMES:
+            return await client.get_accessory_names()
+        case Part.SENSORS:
+            return await client.get_sensors()
+        case Part.NIGHTLIGHT:
+            return await client.get_nightlight()
+        case Part.COLOR_LIGHT:
+            return await client.get_color_light(LightSelector.NIGHTLIGHT)
+        case Part.INDICATOR_LIGHT:
+            return await client.get_color_light(LightSelector.INDICATOR)
+        case Part.MQTT:
+            return await client.check_mqtt()
+
+
+def with_part(state: DeviceState, part: Part, value: Any) -> DeviceState:
+    """The state with one part replaced (the same object when it is unchanged)."""
+    if getattr(state, part.value) == value:
+        return state
+    if part is Part.SENSORS:
+        return replace(state, sensors=value, sensors_fresh=True)
+    changed: DeviceState = replace(state, **{part.value: value})
+    return changed
+
 
 PART_RETRY_FIRST: Final = 10.0
 PART_RETRY_MAX: Final = 600.0

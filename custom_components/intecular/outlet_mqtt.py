@@ -8,25 +8,25 @@ say whether its discovery payload is on the broker, so the rule is:
     broker, Home Assistant has the MQTT integration set up, and Home Assistant never
     cleared (or deliberately sent) the outlet's discovery itself.
 
-Then a repair issue offers to clear the discovery payload (27/1). Once cleared (by the
-fix, or by the ``clear_mqtt_discovery`` action) or deliberately sent (by the
-``send_mqtt_discovery`` action), the entry remembers it and the issue stays away.
+Then a repair issue offers to clear the discovery payload (callback 27, command 1).
+Once cleared (by the fix, or by the ``clear_mqtt_discovery`` action) or deliberately
+sent (by the ``send_mqtt_discovery`` action), the entry remembers it and the issue
+stays away.
 
-The broker connection (27/0) is read with the rest of the state (state.py) and then
-every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the outlet's configuration.
+The broker connection (callback 27, command 0) is read with the rest of the state
+(reading.py) and then every ``MQTT_CHECK_INTERVAL``, only while MQTT is enabled in the
+outlet's configuration.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_time_interval
 
-from .api import IntecularClient, IntecularCommandRefusedError
 from .const import CONF_MQTT_DISCOVERY, DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .state import DeviceState
@@ -36,17 +36,11 @@ ISSUE_DISCOVERY = "mqtt_discovery_active"
 MQTT_DOMAIN = "mqtt"
 
 
-def mqtt_enabled(state: DeviceState) -> bool:
-    """Whether the outlet's MQTT client is switched on in its configuration."""
-    config = state.config
-    return config is not None and config.mqtt is not None and bool(config.mqtt.enabled)
-
-
 def broker_connected(state: DeviceState) -> bool | None:
     """The broker connection as a user sees it: off while MQTT is off."""
     if state.config is None or state.config.mqtt is None:
         return None
-    return state.mqtt_connected if mqtt_enabled(state) else False
+    return state.mqtt_connected if state.mqtt_enabled else False
 
 
 def issue_id(entry: IntecularConfigEntry) -> str:
@@ -55,32 +49,20 @@ def issue_id(entry: IntecularConfigEntry) -> str:
 
 
 async def async_check_mqtt(coordinator: IntecularCoordinator) -> None:
-    """Ask the outlet whether it reaches its broker (27/0), if MQTT is on."""
-    if not mqtt_enabled(coordinator.data):
+    """Ask the outlet whether it reaches its broker (callback 27, command 0), if MQTT is on."""
+    if not coordinator.data.mqtt_enabled:
         return
-    found: list[bool] = []
-
-    async def check(client: IntecularClient) -> None:
-        found.append(await client.check_mqtt())
-
-    await coordinator.async_command(check, lambda state: replace(state, mqtt_connected=found[0]))
+    connected = await coordinator.async_command(lambda client: client.check_mqtt())
+    coordinator.async_update_state(lambda state: replace(state, mqtt_connected=connected))
 
 
 async def async_set_discovery(
     hass: HomeAssistant, entry: IntecularConfigEntry, *, publish: bool
 ) -> None:
-    """Send (27/2) or clear (27/1) the outlet's discovery payload; remember it."""
-
-    async def command(client: IntecularClient) -> None:
-        try:
-            await client.send_mqtt_discovery(publish)
-        except IntecularCommandRefusedError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="mqtt_discovery_refused",
-            ) from err
-
-    await entry.runtime_data.async_command(command)
+    """Send (callback 27, command 2) or clear (command 1) the outlet's discovery; remember it."""
+    await entry.runtime_data.async_command(
+        lambda client: client.send_mqtt_discovery(publish), refused="mqtt_discovery_refused"
+    )
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, CONF_MQTT_DISCOVERY: "sent" if publish else "cleared"}
     )
@@ -129,16 +111,14 @@ def async_setup_mqtt(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
             likely = now
             async_update_issue(hass, entry)
 
-    async def check(_now: datetime) -> None:
+    async def check() -> None:
         try:
             await async_check_mqtt(coordinator)
         except HomeAssistantError as err:
             LOGGER.debug("MQTT check of %s failed: %s", coordinator.client.host, err)
 
     entry.async_on_unload(coordinator.async_add_listener(state_changed))
-    entry.async_on_unload(
-        async_track_time_interval(hass, check, MQTT_CHECK_INTERVAL, name=f"{DOMAIN} MQTT check")
-    )
+    coordinator.async_every(MQTT_CHECK_INTERVAL, "MQTT check", check)
     state_changed()
 
 

@@ -1,7 +1,7 @@
-"""The Aura's colour arrays: what Home Assistant shows of an 18 report, and 17 commands.
+"""Colour maths of the Aura's arrays: a colour report (18) as shown, colour commands (17).
 
 Everything here works in device units (brightness 0-100, hue 0-360, saturation 0-100,
-kelvin) on ``ColorLight``, which is both the 18 report and the 17 command. Static
+kelvin) on ``ColorLight``, which is both the colour report (18) and the command (17). Static
 commands always carry one entry per LED, so the firmware sets the whole array at once
 instead of animating a fill.
 """
@@ -54,7 +54,7 @@ class Look:
 
 
 def look(light: ColorLight) -> Look:
-    """The light as an 18 report shows it (including changes made in the vendor app).
+    """The light as its colour report (18) shows it (including changes made in the vendor app).
 
     Colour and brightness are those of the brightest lit LED (or colour; the first of
     equals); an effect with random colours shows its random brightness. Static colours

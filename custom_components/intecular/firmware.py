@@ -1,0 +1,226 @@
+"""The firmware an outlet and its faceplate run, and the check for newer firmware (20).
+
+The outlet has two parts, its firmware and its web interface (WWW partition), both
+installed by one outlet update (the update command 21 for target 1); the faceplate has
+its firmware. Installed versions come from device info (12) first, which needs no
+update check; newest versions only from the update check (20).
+
+The outlet asks its maker's server before it answers 20, so an answer can take many
+seconds or never come. Loading and reconnecting never wait for it: the check runs
+after load, every few hours (from the coordinator), after an update finished and
+after a reconnect when the last answer is old, with its own longer timeout. It is
+skipped while the link is down. Until the first answer the update entities are
+unknown; a failed check keeps what the last answer said and is retried with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
+
+from .api import AvailableUpdates, IntecularError, OtaTarget
+from .const import DOMAIN, FACEPLATE_MODEL, LOGGER
+from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .devices import faceplate_model
+from .state import DeviceState
+
+# The regular check.
+UPDATE_CHECK_INTERVAL = timedelta(hours=3)
+# How long one check waits for the answer (the outlet asks the maker's server first).
+UPDATE_CHECK_TIMEOUT = 30.0
+# After a reconnect, check again when the last answer is older than this.
+UPDATE_CHECK_MAX_AGE = timedelta(hours=1)
+# A check that got no answer is retried after this, doubling up to the regular interval.
+UPDATE_CHECK_RETRY = timedelta(minutes=5)
+
+
+class Module(StrEnum):
+    """A module that 21 updates: the outlet (both its parts) or the faceplate."""
+
+    OUTLET = "outlet"
+    FACEPLATE = "faceplate"
+
+    @property
+    def target(self) -> OtaTarget:
+        """The target 21 names."""
+        return OtaTarget.OUTLET if self is Module.OUTLET else OtaTarget.FACEPLATE
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The module's firmware parts, in the order the module installs them."""
+        if self is Module.OUTLET:
+            return (Part.OUTLET_WEB, Part.OUTLET_FIRMWARE)
+        return (Part.FACEPLATE_FIRMWARE,)
+
+
+class Part(StrEnum):
+    """A piece of firmware with its own version (and its own update entity)."""
+
+    OUTLET_FIRMWARE = "outlet_firmware"
+    OUTLET_WEB = "outlet_web_interface"
+    FACEPLATE_FIRMWARE = "faceplate_firmware"
+
+    @property
+    def module(self) -> Module:
+        """The module whose update installs this part."""
+        return Module.FACEPLATE if self is Part.FACEPLATE_FIRMWARE else Module.OUTLET
+
+    @property
+    def phase(self) -> OtaTarget:
+        """The 22/23 target that reports this part's download."""
+        return {
+            Part.OUTLET_FIRMWARE: OtaTarget.OUTLET,
+            Part.OUTLET_WEB: OtaTarget.OUTLET_WEB,
+            Part.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
+        }[self]
+
+
+def installed_version(part: Part, state: DeviceState) -> str | None:
+    """What the part runs: device info (12) first, the update check (20) otherwise."""
+    updates = state.updates
+    if part is Part.OUTLET_WEB:
+        return updates.outlet.web_installed if updates else None
+    if part is Part.OUTLET_FIRMWARE:
+        return state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
+    face = state.info.faceplate
+    if face is not None and face.fw_rev:
+        return face.fw_rev
+    return updates.faceplate.installed if updates and updates.faceplate else None
+
+
+def latest_version(part: Part, state: DeviceState) -> str | None:
+    """The newest version the outlet offers for the part; None until 20 answered.
+
+    The outlet says "nothing newer" by naming the installed version as available.
+    """
+    if (updates := state.updates) is None:
+        return None
+    if part is Part.OUTLET_WEB:
+        checked, available = updates.outlet.web_installed, updates.outlet.web_available
+    elif part is Part.OUTLET_FIRMWARE:
+        checked, available = updates.outlet.installed, updates.outlet.available
+    elif updates.faceplate is not None:
+        checked, available = updates.faceplate.installed, updates.faceplate.available
+    else:
+        return None
+    if not available or available == checked:
+        return installed_version(part, state)
+    return available
+
+
+def is_newer(latest: str, installed: str | None) -> bool:
+    """Whatever the outlet offers is the newer version (it names no older one)."""
+    return latest != installed
+
+
+def outdated(part: Part, state: DeviceState) -> bool:
+    """Whether the outlet offers a newer version of the part."""
+    latest = latest_version(part, state)
+    return latest is not None and is_newer(latest, installed_version(part, state))
+
+
+def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
+    """The name a user knows the module by: the outlet's title or the faceplate model."""
+    if module is Module.OUTLET:
+        return coordinator.config_entry.title
+    face = coordinator.data.faceplate
+    return faceplate_model(face) if face is not None else FACEPLATE_MODEL
+
+
+class UpdateChecker:
+    """Keeps ``DeviceState.updates`` current for one outlet."""
+
+    def __init__(self, hass: HomeAssistant, coordinator: IntecularCoordinator) -> None:
+        """Check the coordinator's outlet; nothing runs until ``start``."""
+        self.hass = hass
+        self.coordinator = coordinator
+        self.last_answer: datetime | None = None  # when 20 last answered
+        self._found: AvailableUpdates | None = None
+        self._lock = asyncio.Lock()
+        self._failures = 0
+        self._retry: CALLBACK_TYPE | None = None
+        self._reconnects = coordinator.reconnects
+
+    @property
+    def _link_up(self) -> bool:
+        return self.coordinator.client.connected and self.coordinator.disconnected_since is None
+
+    @callback
+    def start(self, entry: IntecularConfigEntry) -> None:
+        """Check now (in the background) and on schedule until the entry unloads."""
+        self.coordinator.async_every(UPDATE_CHECK_INTERVAL, "firmware check", self._due)
+        entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
+        entry.async_on_unload(self._cancel_retry)
+        self.schedule()
+
+    @callback
+    def schedule(self) -> None:
+        """Check in the background, unless the link is down or a check is under way."""
+        if not self._link_up or self._lock.locked():
+            return
+        self.coordinator.config_entry.async_create_background_task(
+            self.hass, self.async_check(), f"{DOMAIN} firmware check {self.coordinator.client.host}"
+        )
+
+    async def _due(self) -> None:
+        if not self._lock.locked():
+            await self.async_check()
+
+    @callback
+    def _state_changed(self) -> None:
+        """After a reconnect: check when the last answer is old (or there was none)."""
+        if self._found is not None and self.coordinator.data.updates is None:
+            # A full read started from scratch: the last answer still holds.
+            found = self._found
+            self.coordinator.async_update_state(lambda state: replace(state, updates=found))
+        if self.coordinator.reconnects == self._reconnects:
+            return
+        self._reconnects = self.coordinator.reconnects
+        if self.last_answer is None or dt_util.utcnow() - self.last_answer > UPDATE_CHECK_MAX_AGE:
+            self.schedule()
+
+    async def async_check(self) -> bool:
+        """Ask the outlet now; whether it answered. Never raises."""
+        async with self._lock:
+            if not self._link_up:
+                return False
+            client = self.coordinator.client
+            try:
+                found = await client.get_available_updates(timeout=UPDATE_CHECK_TIMEOUT)
+            except IntecularError as err:
+                self._failed(err)
+                return False
+            self._failures = 0
+            self._cancel_retry()
+            self.last_answer = dt_util.utcnow()
+            self._found = found
+            self.coordinator.async_update_state(lambda state: replace(state, updates=found))
+            return True
+
+    def _failed(self, err: IntecularError) -> None:
+        host = self.coordinator.client.host
+        if self._failures == 0:
+            LOGGER.info("Could not learn which firmware %s offers (retrying): %s", host, err)
+        else:
+            LOGGER.debug("Checking %s for firmware failed again: %s", host, err)
+        delay = min(UPDATE_CHECK_RETRY * 2**self._failures, UPDATE_CHECK_INTERVAL)
+        self._failures += 1
+        self._cancel_retry()
+        self._retry = async_call_later(self.hass, delay, self._retry_now)
+
+    @callback
+    def _retry_now(self, _now: datetime) -> None:
+        self._retry = None
+        self.schedule()
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
