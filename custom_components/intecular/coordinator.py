@@ -311,7 +311,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         for pushes in self._pushes_during_reads:
             pushes.append(push)
         if not self._started or not self._link.verified:
-            return  # a read under way applies it once the outlet proved to be this one
+            # A read under way applies it once the outlet proved to be this one; the
+            # client must not take its repeat for one already shown.
+            self.client.forget_pushes()
+            return
         state = self.data
         if isinstance(push, SensorReadings):
             self._sensor_watchdog.feed()

@@ -210,6 +210,30 @@ async def test_repeated_push_corrects_a_change_made_meanwhile(
     await wait_for_state(hass, OUTLET_1, STATE_ON)
 
 
+async def test_a_push_held_back_before_the_outlet_is_verified_is_not_taken_for_a_repeat(
+    hass: HomeAssistant,
+    activity: Activity,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """A push the coordinator did not apply (identity not yet proved) is not "shown".
+
+    When the outlet sends it again once the link is verified, it is applied.
+    """
+    coordinator = _coordinator(config_entry)
+    link = coordinator._link
+    assert hass.states.get(OUTLET_1).state == STATE_OFF
+    frames = coordinator.client.stats.frames
+    link.verified = False  # as between connecting and the identity check
+    simulator.push(Callback.OUTLETS, [1, 0])
+    await wait_until(hass, lambda: coordinator.client.stats.frames > frames)
+    await hass.async_block_till_done()
+    assert hass.states.get(OUTLET_1).state == STATE_OFF
+    link.verified = True
+    simulator.push(Callback.OUTLETS, [1, 0])
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+
+
 async def test_sensor_silence_ends_with_a_repeated_push(
     hass: HomeAssistant,
     activity: Activity,
