@@ -20,7 +20,7 @@ from custom_components.intecular.api import (
     OtaTarget,
     OutletInfo,
     OutletStates,
-    connection as connection_module,
+    flow_control as flow_control_module,
 )
 from custom_components.intecular.api.protocol import PACKET_ID_MAX, PACKET_ID_MIN, build_frame
 from simulator import SimulatedOutlet
@@ -52,7 +52,7 @@ async def test_a_colliding_id_is_drawn_again(
 ) -> None:
     draws = iter([111111, 111111, 222222])
     fake = SimpleNamespace(randint=lambda low, high: next(draws))
-    monkeypatch.setattr(connection_module, "random", fake)
+    monkeypatch.setattr(flow_control_module, "random", fake)
     sim.faults.drop_replies = True
     first = asyncio.ensure_future(client.get_outlets())
     await pending_id(client)
