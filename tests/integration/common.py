@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import inspect
+import socket
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -14,6 +15,13 @@ from custom_components.intecular.const import DOMAIN
 
 SERIAL = "0019B2E7C4"  # the outlet serial of protocol.md's examples
 SLUG = "invisoutlet_e7c4"  # entity ids derive from the title "InvisOutlet E7C4"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 async def wait_until(
