@@ -1,11 +1,14 @@
-"""Hypothesis strategies: valid callbackArgs of every callback, random JSON, mutated frames."""
+"""Hypothesis strategies: valid callbackArgs of every callback, random JSON, mutated frames.
+
+Also the settings the models' round-trip tests share (``ROUND_TRIPS``).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from hypothesis import strategies as st
+from hypothesis import settings, strategies as st
 
 from custom_components.intecular.api import (
     AccessoryNames,
@@ -16,6 +19,8 @@ from custom_components.intecular.api import (
     SensorReadings,
 )
 from custom_components.intecular.api.sensors import RANGES, WIRE_KEYS
+
+ROUND_TRIPS = settings(max_examples=100, deadline=None)
 
 KNOWN_CALLBACKS = (1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 17, 18, 20, 21, 22, 23, 24, 25)
 
