@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-import socket
 from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
@@ -24,16 +23,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, SLUG, find_device, wait_for_state, wait_until
+from .common import SERIAL, SLUG, find_device, free_port, wait_for_state, wait_until
 from .conftest import FAST
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_load_and_unload(
@@ -50,7 +43,7 @@ async def test_load_and_unload(
 
 async def test_retries_until_the_outlet_answers(hass: HomeAssistant, fast_reconnect: None) -> None:
     """Unreachable at start: Home Assistant retries by itself until the outlet is up."""
-    port = _free_port()
+    port = free_port()
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=SERIAL,
