@@ -19,12 +19,12 @@ from homeassistant.const import (
     STATE_ON,
     STATE_UNAVAILABLE,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular.api import OtaResult, OtaTarget, Push
+from custom_components.intecular.api import OtaResult, OtaTarget
 from simulator import SimulatedOutlet
 
 from .common import SERIAL, wait_until
@@ -33,6 +33,7 @@ from .update_helpers import (
     METHOD,
     OUTLET,
     attributes,
+    drop_link_at_progress,
     hw_rev_fixture,  # noqa: F401 - a fixture, found by name
     init_integration_fixture,  # noqa: F401 - a fixture, found by name
     install,
@@ -121,19 +122,10 @@ async def test_reconnect_during_install_keeps_it_in_progress(
     simulator.timings.ota_step_interval = 0.05
     coordinator = init_integration.runtime_data
     seen = record(hass, simulator, OUTLET)
-    dropped = False
-
-    @callback
-    def drop_once(push: Push) -> None:
-        nonlocal dropped
-        if not dropped and getattr(push, "target", None) is OtaTarget.OUTLET_WEB:
-            dropped = True
-            hass.async_create_task(simulator.drop_connections())
-
-    init_integration.async_on_unload(coordinator.add_push_listener(drop_once))
+    drop = drop_link_at_progress(hass, init_integration, simulator, OtaTarget.OUTLET_WEB)
     await install(hass, OUTLET)
 
-    assert dropped
+    assert drop.dropped
     await wait_until(hass, lambda: coordinator.reconnects == 2)  # the drop, then the reboot
     done = next(i for i, s in enumerate(seen) if not s.in_progress)
     assert all(s.in_progress for s in seen[:done])

@@ -20,13 +20,13 @@ from homeassistant.components.update import (
 )
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular.api import OtaTarget, Push
+from custom_components.intecular.api import OtaTarget
 from simulator import SimulatedOutlet
 
 from .common import wait_until
@@ -35,6 +35,7 @@ from .update_helpers import (
     OUTLET,
     WEB,
     attributes,
+    drop_link_at_progress,
     first_check,
     install,
     options_fixture,  # noqa: F401 - a fixture, found by name
@@ -198,22 +199,12 @@ async def test_reconnect_mid_update_without_the_update_check(
     """The socket drops mid-download and 20 no longer answers: the install still ends
     with what the outlet really runs (device info after the reboot)."""
     await first_check(hass, init_integration)
-    coordinator = init_integration.runtime_data
     simulator.timings.ota_step_interval = 0.05
     simulator.set_knob("unanswered", ["20"])
-    dropped = False
-
-    @callback
-    def drop_once(push: Push) -> None:
-        nonlocal dropped
-        if not dropped and getattr(push, "target", None) is OtaTarget.OUTLET_WEB:
-            dropped = True
-            hass.async_create_task(simulator.drop_connections())
-
-    init_integration.async_on_unload(coordinator.add_push_listener(drop_once))
+    drop = drop_link_at_progress(hass, init_integration, simulator, OtaTarget.OUTLET_WEB)
     await install(hass, OUTLET)
 
-    assert dropped
+    assert drop.dropped
     state = hass.states.get(OUTLET)
     assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
     assert not simulator.state.firmware.outlet_outdated

@@ -23,7 +23,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.intecular.api import Push
+from custom_components.intecular.api import OtaTarget, Push
 from simulator import SimulatedOutlet
 
 from .common import SERIAL, wait_until
@@ -161,3 +161,26 @@ def attributes(hass: HomeAssistant, entity_id: str) -> dict[str, Any]:
     state = hass.states.get(entity_id)
     assert state is not None
     return dict(state.attributes)
+
+
+@dataclass
+class LinkDrop:
+    """Whether the socket was dropped at the first progress push of one target."""
+
+    dropped: bool = False
+
+
+def drop_link_at_progress(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: SimulatedOutlet, target: OtaTarget
+) -> LinkDrop:
+    """Drop the outlet's socket once, at the first 22/23 push for ``target``."""
+    drop = LinkDrop()
+
+    @callback
+    def on_push(push: Push) -> None:
+        if not drop.dropped and getattr(push, "target", None) is target:
+            drop.dropped = True
+            hass.async_create_task(sim.drop_connections())
+
+    entry.async_on_unload(entry.runtime_data.add_push_listener(on_push))
+    return drop
