@@ -147,10 +147,6 @@ class UpdateChecker:
         self._retry: CALLBACK_TYPE | None = None
         self._reconnects = coordinator.reconnects
 
-    @property
-    def _link_up(self) -> bool:
-        return self.coordinator.client.connected and self.coordinator.disconnected_since is None
-
     @callback
     def start(self, entry: IntecularConfigEntry) -> None:
         """Check now (in the background) and on schedule until the entry unloads."""
@@ -162,7 +158,7 @@ class UpdateChecker:
     @callback
     def schedule(self) -> None:
         """Check in the background, unless the link is down or a check is under way."""
-        if not self._link_up or self._lock.locked():
+        if not self.coordinator.link_ready or self._lock.locked():
             return
         self.coordinator.config_entry.async_create_background_task(
             self.hass, self.async_check(), f"{DOMAIN} firmware check {self.coordinator.client.host}"
@@ -188,7 +184,7 @@ class UpdateChecker:
     async def async_check(self) -> bool:
         """Ask the outlet now; whether it answered. Never raises."""
         async with self._lock:
-            if not self._link_up:
+            if not self.coordinator.link_ready:
                 return False
             client = self.coordinator.client
             try:
