@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import timedelta
 import inspect
+import logging
 import socket
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.intecular.const import DOMAIN
+from simulator import SimulatedOutlet
 
 SERIAL = "0019B2E7C4"  # the outlet serial of protocol.md's examples
 SLUG = "invisoutlet_e7c4"  # entity ids derive from the title "InvisOutlet E7C4"
@@ -65,3 +71,23 @@ async def remove_device(client: Any, device_id: str, entry_id: str) -> Any:
     if len(inspect.signature(client.remove_device).parameters) == 1:
         return await client.remove_device(device_id)
     return await client.remove_device(device_id, entry_id)
+
+
+async def timers_fire_while_down(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sim: SimulatedOutlet,
+    caplog: pytest.LogCaptureFixture,
+    interval: timedelta,
+) -> str:
+    """Take the outlet down, let ``interval`` pass, return what the integration logged."""
+    coordinator = entry.runtime_data
+    await sim.reboot(delay=3600)
+    await wait_until(hass, lambda: not coordinator.client.connected)
+    caplog.set_level(logging.DEBUG, "custom_components.intecular")
+    caplog.clear()
+    async_fire_time_changed(hass, dt_util.utcnow() + interval + timedelta(seconds=1))
+    await hass.async_block_till_done()
+    return "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith("custom_components.intecular")
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import logging
 
 from homeassistant.const import STATE_OFF, STATE_ON, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
@@ -21,7 +20,7 @@ from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.outlet_mqtt import MQTT_CHECK_INTERVAL
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_for_state, wait_until
+from .common import SERIAL, timers_fire_while_down, wait_for_state, wait_until
 
 BROKER = "binary_sensor.invisoutlet_e7c4_mqtt_broker"
 MQTT_ON = {
@@ -92,14 +91,10 @@ async def test_not_checked_while_the_link_is_down(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The check's timer finds the outlet unreachable: no check is tried, so none fails."""
-    coordinator = init_integration.runtime_data
-    await simulator.reboot(delay=3600)
-    await wait_until(hass, lambda: not coordinator.client.connected)
-    caplog.set_level(logging.DEBUG, "custom_components.intecular")
-    caplog.clear()
-    async_fire_time_changed(hass, dt_util.utcnow() + MQTT_CHECK_INTERVAL + timedelta(seconds=1))
-    await hass.async_block_till_done()
-    assert "MQTT check" not in caplog.text
+    logged = await timers_fire_while_down(
+        hass, init_integration, simulator, caplog, MQTT_CHECK_INTERVAL
+    )
+    assert "MQTT check" not in logged
 
 
 @pytest.mark.usefixtures("enable_all")

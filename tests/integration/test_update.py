@@ -37,7 +37,7 @@ from custom_components.intecular.api import IntecularClient, OtaResult, OtaTarge
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, wait_until
+from .common import SERIAL, find_device, timers_fire_while_down, wait_until
 from .update_helpers import (
     FACEPLATE,
     METHOD,
@@ -309,18 +309,10 @@ async def test_not_checked_while_the_link_is_down(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The timer finds the outlet unreachable: no check is tried, so none fails."""
-    coordinator = init_integration.runtime_data
-    await simulator.reboot(delay=3600)
-    await wait_until(hass, lambda: not coordinator.client.connected)
-    caplog.set_level(logging.DEBUG, "custom_components.intecular")
-    caplog.clear()
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
-    await hass.async_block_till_done()
-    assert not [
-        r
-        for r in caplog.records
-        if r.name.startswith("custom_components.intecular") and "firmware" in r.getMessage()
-    ]
+    logged = await timers_fire_while_down(
+        hass, init_integration, simulator, caplog, timedelta(hours=3)
+    )
+    assert "firmware" not in logged
 
 
 async def test_unanswered_check_keeps_what_was_known(

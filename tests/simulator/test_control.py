@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-from pathlib import Path
-import signal
-import sys
 from typing import Any
 
 import aiohttp
@@ -14,9 +9,8 @@ import pytest
 
 from simulator import SimulatedOutlet, SimulatorFarm
 
+from .cli import simulator_cli
 from .conftest import Client, ClientFactory, args_of
-
-ROOT = Path(__file__).parents[2]
 
 
 async def post(http: aiohttp.ClientSession, sim: SimulatedOutlet, path: str, body: Any) -> Any:
@@ -115,30 +109,8 @@ async def test_farm_consecutive_ports() -> None:
 
 async def test_cli() -> None:
     """``python -m simulator --port 0`` prints its outlets and stops cleanly on SIGTERM."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "simulator",
-        "--port",
-        "0",
-        "--count",
-        "2",
-        "--variant",
-        "aura",
-        "--seed",
-        "5",
-        "--sensor-interval",
-        "0",
-        "--update-available",
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(20):
-            lines = [(await process.stdout.readline()).decode().split() for _ in range(2)]
+    args = ("--count", "2", "--variant", "aura", "--seed", "5", "--sensor-interval", "0")
+    async with simulator_cli(*args, "--update-available", outlets=2) as lines:
         assert [line[0] for line in lines] == ["aura", "aura"]
         assert lines[0][1] != lines[1][1]
         url = lines[0][2]
@@ -148,11 +120,3 @@ async def test_cli() -> None:
             reply = await ws.receive_json(timeout=2)
             assert reply["sn"] == lines[0][1]
             assert reply["payload"]["callbackArgs"]["IM"]["available_fw_rev"] == "2.5.0"
-        process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(10):
-            _, stderr = await process.communicate()
-        assert process.returncode == 0, stderr.decode()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()

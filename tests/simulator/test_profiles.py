@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-from pathlib import Path
-import signal
-import sys
 from typing import Any
 
 import aiohttp
@@ -16,11 +11,9 @@ from simulator import SimulatedOutlet
 from simulator.__main__ import parse_args
 from simulator.profiles import REAL_CONNECT_DELAY, REAL_UPDATE_CHECK_DELAY
 
+from .cli import simulator_cli
 from .conftest import Client, ClientFactory, SimFactory, args_of, callback_of
 from .test_ota import ota_pushes, progress
-
-ROOT = Path(__file__).parents[2]
-
 
 # --- profiles -----------------------------------------------------------------------------
 
@@ -141,25 +134,8 @@ def test_cli_options() -> None:
 
 async def test_cli_real_profile() -> None:
     """``python -m simulator --profile real`` runs a realistic outlet."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "simulator",
-        "--port",
-        "0",
-        "--sensor-interval",
-        "0",
-        "--profile",
-        "real",
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        async with asyncio.timeout(20):
-            url = (await process.stdout.readline()).decode().split()[2]
+    async with simulator_cli("--sensor-interval", "0", "--profile", "real") as lines:
+        url = lines[0][2]
         async with aiohttp.ClientSession() as http, http.ws_connect(url) as ws:
             await ws.send_json({"packetID": 100300, "payload": {"callbackName": 11}})
             push = await ws.receive_json(timeout=2)  # interleaved before the reply
@@ -167,11 +143,3 @@ async def test_cli_real_profile() -> None:
             assert push["payload"]["callbackName"] == 9
             assert reply["packetID"] == 100300
             assert reply["payload"]["callbackArgs"][1]["humidity"] == "nan"
-        process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(10):
-            _, stderr = await process.communicate()
-        assert process.returncode == 0, stderr.decode()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
