@@ -165,7 +165,7 @@ async def measure(table: Table, *, rounds: int, pushes: int) -> None:
         rx = Receivers(
             floor_sim, client_sim, ha_sim, floor, client, Probe(), Probe(), Probe(), Probe()
         )
-        client.subscribe(lambda push: _client_push(rx, push))
+        client.set_push_callback(lambda push: _client_push(rx, push))
 
         @callback
         def state_changed(event: Event[Any]) -> None:

@@ -11,7 +11,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
-from custom_components.intecular.api import connection
+from custom_components.intecular.api import scheduler
 from custom_components.intecular.const import DOMAIN
 
 from .hass import (
@@ -167,7 +167,10 @@ async def startup(table: Table, *, outlets: int, repeats: int) -> None:
     await sim.start()
     try:
         loaded, available, count = await _startup_runs(sim, repeats)
-        with patch.object(connection, "MAX_IN_FLIGHT", UNCAPPED):
+        with (
+            patch.object(scheduler, "FOREGROUND_SLOTS", UNCAPPED),
+            patch.object(scheduler, "BACKGROUND_SLOTS", UNCAPPED),
+        ):
             _, uncapped, _ = await _startup_runs(sim, repeats)
     finally:
         await sim.stop()
@@ -194,6 +197,7 @@ async def startup(table: Table, *, outlets: int, repeats: int) -> None:
         f"{outlets} outlets: all entities available, no cap on requests in flight",
         f"{median(uncapped):.2f} s [{min(uncapped):.2f}-{max(uncapped):.2f}]",
         how=how + f"; the same with at most {UNCAPPED} instead of"
-        f" {connection.MAX_IN_FLIGHT} requests in flight per outlet: the difference to the"
+        f" {scheduler.FOREGROUND_SLOTS} + {scheduler.BACKGROUND_SLOTS} requests in flight"
+        " per outlet (foreground + background lanes): the difference to the"
         " row above is what the cap costs",
     )

@@ -44,10 +44,7 @@ def _snapshot(hass: HomeAssistant, entries: list[ConfigEntry]) -> dict[str, floa
         "Python objects": len(gc.get_objects()),
         "asyncio tasks": len(asyncio.all_tasks()),
         "scheduled timers": len(loop._scheduled),  # type: ignore[attr-defined]  # noqa: SLF001
-        "waiting requests": sum(
-            len(coordinator(e).client._pending)  # noqa: SLF001
-            for e in entries
-        ),
+        "waiting requests": sum(coordinator(e).client.waiting for e in entries),
         "event listeners": sum(hass.bus.async_listeners().values()),
     }
 

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from custom_components.intecular.api import dispatch as dispatch_module
+from custom_components.intecular.api import connection as dispatch_module
 
 
 class Clock:
-    """A stand-in for ``time`` in the frame dispatch module (the bad-frame warning pace)."""
+    """A stand-in for ``time`` in the connection module (the bad-frame warning pace)."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -21,7 +21,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """The frame dispatch module's clock, standing still until the test moves it."""
+    """The connection module's clock, standing still until the test moves it."""
     fake = Clock()
     monkeypatch.setattr(dispatch_module, "time", SimpleNamespace(monotonic=fake.monotonic))
     return fake

@@ -21,11 +21,12 @@ async def wait_until(condition: Callable[[], Any], timeout: float = WAIT) -> Non
 
 
 class Pushes:
-    """Subscribes to a client and keeps every push it hands out, in order."""
+    """Receives a client's pushes and keeps every one it hands out, in order."""
 
     def __init__(self, client: IntecularClient) -> None:
         self.received: list[Push] = []
-        self.unsubscribe = client.subscribe(self.received.append)
+        client.set_push_callback(self.received.append)
+        self.unsubscribe = lambda: client.set_push_callback(None)
 
     async def next[T](self, kind: type[T], timeout: float = WAIT) -> T:
         """Remove and return the first push of ``kind`` (waiting for one if needed)."""
@@ -47,8 +48,8 @@ async def pending_id(client: IntecularClient, count: int = 1) -> int:
 
     Lets a test answer a real request with a frame of its own via ``send_raw``.
     """
-    await wait_until(lambda: len(client._pending) >= count)
-    return list(client._pending)[-1]
+    await wait_until(lambda: len(client._scheduler._pending) >= count)
+    return list(client._scheduler._pending)[-1]
 
 
 def last_request(sim: SimulatedOutlet) -> tuple[int, object]:

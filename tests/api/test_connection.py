@@ -19,7 +19,7 @@ from custom_components.intecular.api import (
     OutletInfo,
     OutletStates,
 )
-from custom_components.intecular.api.connection import MAX_IN_FLIGHT
+from custom_components.intecular.api.scheduler import FOREGROUND_SLOTS
 from simulator import SimulatedOutlet
 
 from .common import WAIT, Pushes, wait_until
@@ -183,7 +183,7 @@ async def test_requests_in_flight_fail_when_the_link_drops(
         await task
     with pytest.raises(IntecularConnectionError):
         await reader
-    assert client._pending == {}
+    assert client.waiting == 0
 
 
 async def test_dead_link_is_detected_by_heartbeat(
@@ -231,7 +231,7 @@ async def test_close_fails_waiting_requests_and_ends_listen(
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(3)]
     # two are sent, the third waits its turn (and fails with them)
-    await wait_until(lambda: len(sim.requests) == MAX_IN_FLIGHT == 2)
+    await wait_until(lambda: len(sim.requests) == FOREGROUND_SLOTS == 2)
     await client.close()
     for task in tasks:
         with pytest.raises(IntecularConnectionError, match="closed"):
@@ -239,7 +239,7 @@ async def test_close_fails_waiting_requests_and_ends_listen(
     await reader  # returns quietly: the caller closed it
     assert gone == [True]
     assert not client.connected
-    assert client._pending == {}
+    assert client.waiting == 0
     await client.close()  # twice is fine
     assert gone == [True]
     await wait_until(lambda: sim.connection_count == 0)
@@ -260,7 +260,7 @@ async def test_close_with_a_hung_device(
     reader = listen(client)
     sim.faults.stall = True
     task = asyncio.ensure_future(client.get_config())
-    await wait_until(lambda: client._pending)
+    await wait_until(lambda: client.waiting)
     async with asyncio.timeout(WAIT):  # aiohttp's own close timeout is 10 s
         await client.close()
         await reader
@@ -299,7 +299,7 @@ async def test_send_on_a_dying_socket(
         await client.get_outlets()
     with pytest.raises(IntecularConnectionError, match="cannot send"):
         await client.restart()
-    assert client._pending == {}
+    assert client.waiting == 0
 
 
 def _timers_of(ws: object) -> list[asyncio.TimerHandle | asyncio.Handle]:

@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.api import (
     FrameError,
     connection as connection_module,
-    dispatch as dispatch_module,
 )
 from custom_components.intecular.api.models import parse_push
 from custom_components.intecular.api.protocol import parse_frame
@@ -45,7 +44,7 @@ def carries_no_push(frame: str | bytes) -> bool:
     try:
         parsed = parse_frame(frame)
         if parsed.callback is None or (
-            parsed.puback is not None and parsed.callback in dispatch_module._REPLY_ONLY
+            parsed.puback is not None and parsed.callback in connection_module._REPLY_ONLY
         ):
             return True
         parse_push(parsed.callback, parsed.args)

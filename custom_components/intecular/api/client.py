@@ -24,9 +24,14 @@ class IntecularClient(Connection):
     """Client for one outlet: the connection plus every callback of the API."""
 
     async def _fetch(
-        self, callback: Callback, args: Any = None, timeout: float | None = None
+        self,
+        callback: Callback,
+        args: Any = None,
+        timeout: float | None = None,
+        *,
+        background: bool = False,
     ) -> Any:
-        frame = await self.request(callback, args, timeout=timeout)
+        frame = await self.request(callback, args, timeout=timeout, background=background)
         if frame is None or frame.callback is None:
             raise IntecularProtocolError(f"the reply to callback {int(callback)} has no data")
         return frame.args
@@ -40,14 +45,24 @@ class IntecularClient(Connection):
                 f"malformed reply to callback {int(callback)}: {err}"
             ) from err
 
-    async def _get[T](self, callback: Callback, parser: Callable[[Any], T], args: Any = None) -> T:
-        return self._parse(parser, await self._fetch(callback, args), callback)
+    async def _get[T](
+        self,
+        callback: Callback,
+        parser: Callable[[Any], T],
+        args: Any = None,
+        *,
+        background: bool = False,
+    ) -> T:
+        args = await self._fetch(callback, args, background=background)
+        return self._parse(parser, args, callback)
 
     # --- the API, callback by callback --------------------------------------------
+    # A read with ``background=True`` is work nobody waits for: it takes the background
+    # lane (scheduler.py), so it never holds up a command.
 
-    async def get_config(self) -> DeviceConfig:
+    async def get_config(self, *, background: bool = False) -> DeviceConfig:
         """1: the device configuration."""
-        return await self._get(Callback.GET_CONFIG, DeviceConfig.from_args)
+        return await self._get(Callback.GET_CONFIG, DeviceConfig.from_args, background=background)
 
     async def set_config(
         self,
@@ -62,9 +77,11 @@ class IntecularClient(Connection):
             update["sys_prefs"] = dict(sys_prefs)
         await self.request(Callback.SET_CONFIG, [update])
 
-    async def get_accessory_names(self) -> AccessoryNames:
+    async def get_accessory_names(self, *, background: bool = False) -> AccessoryNames:
         """3: names the user gave the outlets and the nightlight."""
-        return await self._get(Callback.GET_ACCESSORY_NAMES, AccessoryNames.from_args)
+        return await self._get(
+            Callback.GET_ACCESSORY_NAMES, AccessoryNames.from_args, background=background
+        )
 
     async def set_accessory_names(self, names: AccessoryNames) -> None:
         """4: rename accessories (send the full list)."""
@@ -82,9 +99,9 @@ class IntecularClient(Connection):
         """7: return the outlet to factory defaults."""
         await self.send(Callback.FACTORY_RESET)
 
-    async def get_outlets(self) -> OutletStates:
+    async def get_outlets(self, *, background: bool = False) -> OutletStates:
         """9: power state of both outlets."""
-        return await self._get(Callback.OUTLETS, OutletStates.from_args)
+        return await self._get(Callback.OUTLETS, OutletStates.from_args, background=background)
 
     async def set_outlet(self, outlet: int, on: bool) -> None:
         """10: switch outlet 1 or 2."""
@@ -92,39 +109,43 @@ class IntecularClient(Connection):
             raise ValueError(f"outlet must be 1 or 2, not {outlet}")
         await self.request(Callback.SET_OUTLET, [outlet, int(on)])
 
-    async def get_sensors(self) -> SensorReadings:
+    async def get_sensors(self, *, background: bool = False) -> SensorReadings:
         """11: the faceplate's sensor readings."""
-        return await self._get(Callback.SENSORS, SensorReadings.from_args)
+        return await self._get(Callback.SENSORS, SensorReadings.from_args, background=background)
 
-    async def get_device_info(self) -> OutletInfo:
+    async def get_device_info(self, *, background: bool = False) -> OutletInfo:
         """12: serials, models and firmware of the outlet and its faceplate."""
-        return await self._get(Callback.DEVICE_INFO, OutletInfo.from_args)
+        return await self._get(Callback.DEVICE_INFO, OutletInfo.from_args, background=background)
 
     async def set_nightlight(self, on: bool, brightness: int) -> None:
         """14: the Pro's nightlight; brightness 0-100."""
         await self.request(Callback.SET_NIGHTLIGHT, [int(on), max(0, min(100, brightness))])
 
-    async def get_nightlight(self) -> Nightlight:
+    async def get_nightlight(self, *, background: bool = False) -> Nightlight:
         """15: the Pro's nightlight."""
-        return await self._get(Callback.NIGHTLIGHT, Nightlight.from_args)
+        return await self._get(Callback.NIGHTLIGHT, Nightlight.from_args, background=background)
 
     async def set_color_light(self, light: ColorLight) -> None:
         """17: set a colour array (static colour, temperature or an effect)."""
         await self.request(Callback.SET_COLOR_LIGHT, light.to_args(command=True))
 
-    async def get_color_light(self, selector: LightSelector) -> ColorLight | None:
+    async def get_color_light(
+        self, selector: LightSelector, *, background: bool = False
+    ) -> ColorLight | None:
         """18: one colour array; None when the faceplate has no such array."""
-        args = await self._fetch(Callback.COLOR_LIGHT, [int(selector)])
+        args = await self._fetch(Callback.COLOR_LIGHT, [int(selector)], background=background)
         if not isinstance(args, list) or len(args) < 3:
             return None
         return self._parse(ColorLight.from_args, args, Callback.COLOR_LIGHT)
 
-    async def get_available_updates(self, timeout: float | None = None) -> AvailableUpdates:
+    async def get_available_updates(
+        self, timeout: float | None = None, *, background: bool = False
+    ) -> AvailableUpdates:
         """20: installed and newest firmware, as the outlet knows them.
 
         The outlet asks its maker's server before it answers; ``timeout`` allows for that.
         """
-        args = await self._fetch(Callback.AVAILABLE_UPDATES, timeout=timeout)
+        args = await self._fetch(Callback.AVAILABLE_UPDATES, timeout=timeout, background=background)
         return self._parse(AvailableUpdates.from_args, args, Callback.AVAILABLE_UPDATES)
 
     async def perform_update(
@@ -161,10 +182,12 @@ class IntecularClient(Connection):
         """26: learn the empty room for ``seconds`` (30-60), starting 10 s from now."""
         await self.request(Callback.CALIBRATE_OCCUPANCY, [int(seconds)])
 
-    async def check_mqtt(self) -> bool:
+    async def check_mqtt(self, *, background: bool = False) -> bool:
         """27/0: whether the outlet is connected to its MQTT broker."""
         try:
-            await self.request(Callback.MQTT, [int(MqttCommand.CHECK_CONNECTION)])
+            await self.request(
+                Callback.MQTT, [int(MqttCommand.CHECK_CONNECTION)], background=background
+            )
         except IntecularCommandRefusedError:
             return False
         return True

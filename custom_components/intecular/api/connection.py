@@ -1,7 +1,9 @@
-"""The transport: one WebSocket to one outlet, its opening, reading and closing.
+"""The transport: one WebSocket to one outlet, and what becomes of each frame it reads.
 
-What it does with the frames it reads is in dispatch.py (replies, pushes, bad frames);
-how requests are sent and wait for their replies is in flow_control.py.
+A reply goes to its request (``RequestScheduler``, scheduler.py, which also decides when
+each request is sent); every other usable frame is a push, parsed into its model and
+handed to the one push callback. Unusable frames (malformed, from another outlet,
+refused by aiohttp) are counted and logged: a warning at most once a minute.
 """
 
 from __future__ import annotations
@@ -9,29 +11,89 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 import contextlib
+from dataclasses import dataclass, field
+import logging
+import random
+import time
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Final, Self
 
 import aiohttp
 
-from .dispatch import ClientStats, FrameDispatch, PushCallback, _Pending
-from .errors import IntecularConnectionError, IntecularProtocolError, IntecularTimeoutError
-from .flow_control import RequestFlow
-from .protocol import DEFAULT_PORT, url_host
+from .errors import (
+    FrameError,
+    IntecularCommandRefusedError,
+    IntecularConnectionError,
+    IntecularProtocolError,
+    IntecularTimeoutError,
+)
+from .models import PUSH_PARSERS, Push, parse_push
+from .protocol import (
+    DEFAULT_PORT,
+    PACKET_ID_MAX,
+    PACKET_ID_MIN,
+    Callback,
+    Frame,
+    LightSelector,
+    build_request,
+    parse_frame,
+    url_host,
+)
+from .scheduler import RequestScheduler
+
+_LOGGER = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 10.0
 # A ping after 8 s without a frame; no pong within 4 s closes the link. aiohttp rounds the
 # 8 s up to a whole second, so a silent link is noticed at most 13 s after its last frame.
 HEARTBEAT = 8.0
-# How many requests may wait for their replies at once. The outlet's capacity is
-# undocumented (protocol.md §11, item 31) and the vendor-side clients send one at a
-# time; two lets a command pass while a slow read waits. Later requests queue.
-MAX_IN_FLIGHT = 2
 # The largest frame accepted. Real frames are a few kilobytes; aiohttp cannot go on
 # reading a socket after a frame above the limit (nor after a text frame that is not
 # UTF-8), so such a frame ends the connection and costs a reconnect.
 MAX_FRAME_SIZE = 4 * 1024 * 1024
+
+
+BAD_FRAME_WARNING_INTERVAL = 60.0
+
+type PushCallback = Callable[[Push], None]
+
+# Callbacks that only ever answer a request: such a frame with nobody waiting is late.
+_REPLY_ONLY: Final = frozenset(int(c) for c in Callback) - PUSH_PARSERS.keys()
+# Pushes that describe state (outlets, sensors, nightlight, a colour array): one whose
+# arguments equal the last ones of its kind gives the model parsed last time, without
+# parsing it again. Whether it changes anything is the receiver's business.
+_STATE_PUSHES: Final = frozenset({Callback.OUTLETS, Callback.SENSORS, Callback.NIGHTLIGHT})
+_SELECTORS: Final = frozenset(int(s) for s in LightSelector)
+
+
+def _memo_key(callback: int, args: Any) -> Any:
+    """Under which key a state push's last parse is kept; None for one never kept.
+
+    A colour array (18) is kept per selector, as the two arrays alternate; only the
+    selectors the protocol knows, so a misbehaving outlet cannot grow the memory.
+    """
+    if callback in _STATE_PUSHES:
+        return callback
+    if callback == Callback.COLOR_LIGHT and isinstance(args, list) and args:
+        selector = args[0]
+        if type(selector) is int and selector in _SELECTORS:
+            return (callback, selector)
+    return None
+
+
+@dataclass(slots=True)
+class ClientStats:
+    """Counters for diagnostics."""
+
+    connects: int = 0
+    frames: int = 0
+    # State pushes that repeated the last one of their kind (not parsed again).
+    repeats: int = 0
+    bad_frames: int = 0
+    last_bad_frame: str | None = None
+    last_warning: float = field(default=-BAD_FRAME_WARNING_INTERVAL, repr=False)
+    suppressed: int = field(default=0, repr=False)
 
 
 async def _close(ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -50,12 +112,11 @@ async def _close(ws: aiohttp.ClientWebSocketResponse) -> None:
         getattr(ws, "_cancel_heartbeat", lambda: None)()
 
 
-class Connection(FrameDispatch, RequestFlow):
+class Connection:
     """One outlet's ``ws://<host>:<port>/ws``.
 
     ``connect()`` opens the socket and ``listen()`` reads it until it closes; requests
     are answered only while ``listen()`` runs. ``async with`` does both for scripts.
-    Frames are dispatched by ``FrameDispatch``, requests sent by ``RequestFlow``.
     """
 
     def __init__(
@@ -80,19 +141,17 @@ class Connection(FrameDispatch, RequestFlow):
         self.request_timeout = request_timeout
         self.connect_timeout = connect_timeout
         self.heartbeat = heartbeat
+        self.expected_serial = expected_serial
         self.stats = ClientStats()
         self._session = session
         self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self._pending: dict[int, _Pending] = {}
-        self._subscribers: list[PushCallback] = []
-        self._repeat_listeners: list[Callable[[int], None]] = []
-        # The arguments of the last state push of each kind (see ``_push_key``).
-        self._last_args: dict[Any, Any] = {}
+        self._scheduler = RequestScheduler()
+        self._on_push: PushCallback | None = None
         self._disconnect_listeners: list[Callable[[], None]] = []
+        # The arguments and model of the last state push of each kind (``_memo_key``).
+        self._memo: dict[Any, tuple[Any, Push]] = {}
         self._valid_frames = 0
         self._listen_task: asyncio.Task[None] | None = None
-        self.expected_serial = expected_serial
-        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     # --- connection -----------------------------------------------------------------
 
@@ -110,6 +169,25 @@ class Connection(FrameDispatch, RequestFlow):
     def generation(self) -> int:
         """Counts the sockets opened: a read is from the live link while it is unchanged."""
         return self.stats.connects
+
+    @property
+    def waiting(self) -> int:
+        """How many requests wait for their replies now."""
+        return self._scheduler.waiting
+
+    def set_push_callback(self, callback: PushCallback | None) -> None:
+        """Hand every pushed model to ``callback`` (one receiver; None: nobody)."""
+        self._on_push = callback
+
+    def on_disconnect(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call ``callback`` the moment the open socket is gone (dropped or closed)."""
+        self._disconnect_listeners.append(callback)
+
+        def remove() -> None:
+            if callback in self._disconnect_listeners:
+                self._disconnect_listeners.remove(callback)
+
+        return remove
 
     async def connect(self) -> None:
         """Open the WebSocket (does nothing when already open)."""
@@ -136,7 +214,7 @@ class Connection(FrameDispatch, RequestFlow):
             raise IntecularConnectionError(f"cannot connect to {self.url}: {err}") from err
         self._ws = ws
         self._valid_frames = 0
-        self._last_args.clear()
+        self._memo.clear()
         self.stats.connects += 1
 
     async def listen(self) -> None:
@@ -188,19 +266,158 @@ class Connection(FrameDispatch, RequestFlow):
         if self._ws is not ws:
             return False
         self._ws = None
-        pending, self._pending = self._pending, {}
-        for entry in pending.values():
-            if entry.future.done():
-                continue
-            if entry.ack_on_disconnect:
-                entry.future.set_result(None)
-            else:
-                entry.future.set_exception(
-                    IntecularConnectionError(f"connection to {self.url} closed")
-                )
+        self._scheduler.drop(f"connection to {self.url} closed")
         for listener in tuple(self._disconnect_listeners):
             listener()
         return True
+
+    # --- requests ---------------------------------------------------------------------
+
+    async def request(
+        self,
+        callback: int,
+        args: Any = None,
+        *,
+        timeout: float | None = None,
+        background: bool = False,
+        ack_on_disconnect: bool = False,
+    ) -> Frame | None:
+        """Send a request and wait for its reply; ``PUBACK: 0`` raises.
+
+        ``background``: work nobody waits for (it never holds up a command; see
+        scheduler.py). With ``ack_on_disconnect`` a socket that closes before the reply
+        counts as the answer (an outlet that restarts at once instead of replying) and
+        gives None.
+        """
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise IntecularConnectionError(f"not connected to {self.url}")
+
+        async def send(packet_id: int) -> None:
+            if self._ws is not ws or ws.closed:  # dropped while it waited for its turn
+                raise IntecularConnectionError(f"connection to {self.url} closed")
+            await self._send(ws, build_request(packet_id, callback, args))
+
+        valid_before, bad_before = self._valid_frames, self.stats.bad_frames
+        try:
+            frame = await self._scheduler.request(
+                send,
+                callback,
+                timeout=self.request_timeout if timeout is None else timeout,
+                background=background,
+                ack_on_disconnect=ack_on_disconnect,
+            )
+        except IntecularTimeoutError:
+            if self._valid_frames == valid_before == 0 and self.stats.bad_frames > bad_before:
+                raise IntecularProtocolError(
+                    f"{self.url} answers, but not with the InvisOutlet protocol"
+                ) from None
+            raise IntecularTimeoutError(
+                f"no reply to callback {int(callback)} from {self.host}"
+            ) from None
+        if frame is not None and frame.puback == 0:
+            raise IntecularCommandRefusedError(int(callback))
+        return frame
+
+    async def send(self, callback: int, args: Any = None) -> None:
+        """Send a command that the outlet never answers (5, 6, 7)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise IntecularConnectionError(f"not connected to {self.url}")
+        packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
+        await self._send(ws, build_request(packet_id, callback, args))
+
+    async def _send(self, ws: aiohttp.ClientWebSocketResponse, text: str) -> None:
+        try:
+            await ws.send_str(text)
+        except (aiohttp.ClientError, ConnectionError, RuntimeError) as err:
+            raise IntecularConnectionError(f"cannot send to {self.url}: {err}") from err
+
+    # --- incoming frames ----------------------------------------------------------------
+
+    def _handle_text(self, data: str) -> None:
+        self.stats.frames += 1
+        try:
+            frame = parse_frame(data)
+        except FrameError as err:
+            self._bad_frame(str(err), data)
+            return
+        if self._foreign(frame, data):
+            return
+        if self._scheduler.settle(frame):
+            self._valid_frames += 1
+            return
+        if frame.callback is None or (frame.puback is not None and frame.callback in _REPLY_ONLY):
+            _LOGGER.debug("Ignoring a reply nobody waits for (late?): %.200s", data)
+            return
+        push = self._parse_push(frame.callback, frame, data)
+        if push is None:
+            return
+        self._valid_frames += 1
+        if (receiver := self._on_push) is not None:
+            try:
+                receiver(push)
+            except Exception:
+                _LOGGER.exception("The push receiver failed on %s", push)
+
+    def _parse_push(self, callback: int, frame: Frame, data: str) -> Push | None:
+        """The frame's model: parsed, or the last one of its kind when it repeats."""
+        key = _memo_key(callback, frame.args)
+        if key is not None and (last := self._memo.get(key)) is not None and last[0] == frame.args:
+            self.stats.repeats += 1
+            return last[1]
+        try:
+            push = parse_push(callback, frame.args)
+        except FrameError as err:
+            self._bad_frame(str(err), data)
+            return None
+        if key is not None:
+            self._memo[key] = (frame.args, push)
+        return push
+
+    def _foreign(self, frame: Frame, data: str) -> bool:
+        """Whether the frame comes from another outlet than expected (then it is dropped).
+
+        A reply to device info (12) still goes to its request: it names the outlet that
+        answers, which the caller checks. Dropped frames are logged like malformed
+        ones (a warning at most once a minute).
+        """
+        expected = self.expected_serial
+        if expected is None or frame.serial is None or frame.serial == expected:
+            return False
+        if self._scheduler.waits_for(frame) == Callback.DEVICE_INFO:
+            return False
+        self._bad_frame(f"it comes from another outlet ({frame.serial})", data)
+        return True
+
+    def _unreadable_frame(self, error: BaseException | str) -> None:
+        """A frame aiohttp refused (not UTF-8, too large): it also ended the socket."""
+        if isinstance(error, aiohttp.WebSocketError) and error.code in (
+            aiohttp.WSCloseCode.INVALID_TEXT,
+            aiohttp.WSCloseCode.MESSAGE_TOO_BIG,
+        ):
+            self._bad_frame(f"{error}; reconnecting", b"")
+
+    def _bad_frame(self, error: str, data: str | bytes) -> None:
+        """Log a frame we cannot use: debug always, a warning at most once a minute."""
+        stats = self.stats
+        stats.bad_frames += 1
+        stats.last_bad_frame = error
+        _LOGGER.debug("Dropped a malformed frame from %s (%s): %.200r", self.host, error, data)
+        now = time.monotonic()
+        if now - stats.last_warning < BAD_FRAME_WARNING_INTERVAL:
+            stats.suppressed += 1
+            return
+        suppressed, stats.suppressed = stats.suppressed, 0
+        stats.last_warning = now
+        _LOGGER.warning(
+            "Dropped a malformed frame from %s: %s%s",
+            self.host,
+            error,
+            f" ({suppressed} more since the last warning)" if suppressed else "",
+        )
+
+    # --- scripts ----------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
         """Connect and listen in a background task (for scripts and tests)."""

@@ -1,4 +1,4 @@
-"""Gentle with the outlet and wary of it: the in-flight cap, strangers, unreadable frames."""
+"""Gentle with the outlet and wary of it: the two lanes, late replies, strangers, bad frames."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from custom_components.intecular.api import (
     IntecularTimeoutError,
     OutletStates,
 )
-from custom_components.intecular.api.connection import MAX_IN_FLIGHT
+from custom_components.intecular.api.models import OtaProgress, OutletInfo
+from custom_components.intecular.api.protocol import build_frame
+from custom_components.intecular.api.scheduler import FOREGROUND_SLOTS, TIMED_OUT_MEMORY
 from simulator import SimulatedOutlet
 from tests.simulators import SimFactory
 
@@ -33,13 +35,77 @@ async def test_no_more_than_two_requests_wait_for_the_outlet(
     listen(client)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(5)]
-    await wait_until(lambda: len(sim.requests) == MAX_IN_FLIGHT == 2)
+    await wait_until(lambda: len(sim.requests) == FOREGROUND_SLOTS == 2)
     await asyncio.sleep(0.05)
     assert len(sim.requests) == 2  # the other three wait
     await client.close()
     for task in tasks:
         with pytest.raises(IntecularConnectionError):
             await task
+
+
+async def test_background_reads_take_one_slot_and_never_hold_up_a_command(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+) -> None:
+    """Three background reads unanswered: one is out, and a command still goes at once."""
+    client = make_idle_client(sim, request_timeout=WAIT)
+    await client.connect()
+    listen(client)
+    sim.faults.drop_replies = True
+    background = [
+        asyncio.ensure_future(client.get_sensors(background=True)),
+        asyncio.ensure_future(client.get_available_updates(background=True)),
+        asyncio.ensure_future(client.get_config(background=True)),
+    ]
+    await wait_until(lambda: len(sim.requests) == 1)
+    sim.faults.drop_replies = False
+    # the outlet answers commands again; the background read it holds stays unanswered
+    command = asyncio.ensure_future(client.set_outlet(1, True))
+    async with asyncio.timeout(WAIT):
+        await command
+    assert [callback for callback, _args in sim.requests] == [11, 10]
+    assert sim.state.outlets.outlet_1
+    await client.close()
+    for task in background:
+        with pytest.raises(IntecularConnectionError):
+            await task
+
+
+async def test_a_late_reply_is_dropped_not_taken_for_a_push(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+) -> None:
+    """A 12 reply after its request timed out is no restart announcement."""
+    client = make_idle_client(sim, request_timeout=SHORT_TIMEOUT)
+    await client.connect()
+    listen(client)
+    pushes = Pushes(client)
+    sim.faults.drop_replies = True
+    with pytest.raises(IntecularTimeoutError):
+        await client.get_device_info()
+    (packet_id,) = client._scheduler._timed_out
+    sim.faults.drop_replies = False
+    info = sim.state.device_info_args(sim.quirks)
+    late = build_frame(sim.serial, packet_id, 12, info, puback=1)
+    await sim.send_raw(late)
+    # a real push with the same packetID but another callback (firmware progress) passes
+    await sim.send_raw(build_frame(sim.serial, packet_id, 22, [1, 40]))
+    assert await pushes.next(OtaProgress) == OtaProgress(target=1, percent=40)
+    assert pushes.of(OutletInfo) == []
+    assert client.stats.bad_frames == 0
+
+
+async def test_the_memory_of_timed_out_requests_is_bounded(
+    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+) -> None:
+    """However many requests time out, only the newest are remembered."""
+    client = make_idle_client(sim, request_timeout=0.001)
+    await client.connect()
+    listen(client)
+    sim.faults.drop_replies = True
+    for _ in range(TIMED_OUT_MEMORY + 10):
+        with pytest.raises(IntecularTimeoutError):
+            await client.get_outlets()
+    assert len(client._scheduler._timed_out) == TIMED_OUT_MEMORY
 
 
 async def test_a_waiting_request_is_sent_when_a_slot_frees(
@@ -57,7 +123,7 @@ async def test_a_waiting_request_is_sent_when_a_slot_frees(
     assert len(sim.requests) == 5
     sim.faults.drop_replies = False
     assert await client.get_outlets() == OutletStates(False, False)
-    assert client._pending == {}
+    assert client._scheduler._pending == {}
 
 
 async def test_a_request_waiting_its_turn_fails_when_the_link_drops(
