@@ -40,6 +40,9 @@ CONFIG_READ_TIMEOUT: Final = 3.0
 # At setup, how long loading gives the optional parts (names, sensors, lights) before
 # the entities are created; slower ones follow in the background.
 OPTIONAL_READ_WAIT: Final = 2.0
+# Between two full re-reads that no restart asked for (a faceplate that reports sensors
+# while device info does not list it), at least this many seconds.
+FULL_READ_MIN_INTERVAL: Final = 30.0
 # A drop shorter than this never makes entities unavailable.
 UNAVAILABLE_GRACE: Final = timedelta(seconds=5)
 # The faceplate pushes sensors every few seconds; this much silence means it is gone.

@@ -1,22 +1,29 @@
-"""The coordinator: one outlet's persistent WebSocket, its reading and its commands.
+"""The coordinator: one outlet's persistent WebSocket, its state pipeline and its commands.
 
-How the outlet's pushes change the state and which entities hear of it is in pushes.py
-(``PushCoordinator``, the base class of ``IntecularCoordinator``).
+Every change of the state enters through one method, ``_change``, in the order it
+arrives: a push, what a read found, what an acknowledged command did, a timer. Each
+change is stamped with a sequence number per part (``DeviceState`` field). A read's
+result or a command's acknowledgement carries the sequence number of the moment its
+request was sent and applies only to the parts that have not changed since: a push
+that arrived meanwhile is newer and wins. Pushes apply from the moment the socket's
+outlet proved to be this entry's (its device info read), whether loading has finished
+or not. Entities hear only of the parts they read.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine, Mapping
+import contextlib
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.helpers.update_coordinator import UpdateFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import (
     IntecularClient,
@@ -26,27 +33,35 @@ from .api import (
     IntecularTimeoutError,
     OutletInfo,
     Push,
+    SensorReadings,
 )
 from .const import (
     CONF_FACEPLATE,
     CONFIG_READ_TIMEOUT,
     DOMAIN,
+    FULL_READ_MIN_INTERVAL,
     LOGGER,
     NAMES_REFRESH_INTERVAL,
     OPTIONAL_READ_WAIT,
     SENSOR_SILENCE_TIMEOUT,
 )
+from .devices import async_sync_devices
 from .link import Link
-from .pushes import PushCoordinator
-from .reading import Part, PartReader, parts_to_read, read_essentials, read_part
-from .state import DeviceState, FaceplateKind, apply_push
+from .reading import Part, PartReader, parts_to_read, read_essentials, read_part, with_part
+from .state import (
+    STATE_FIELDS,
+    DeviceState,
+    FaceplateKind,
+    apply_push,
+    changed_fields,
+    pushed_part,
+)
 from .watchdog import Watchdog
 
 type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
 
-
 # How a failed command reads to the user, most specific first.
-_COMMAND_ERRORS: tuple[tuple[type[IntecularError], str], ...] = (
+_COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
     (IntecularCommandRefusedError, "command_refused"),
     (IntecularTimeoutError, "command_timeout"),
     (IntecularConnectionError, "not_connected"),
@@ -64,15 +79,16 @@ class WrongOutletError(IntecularError):
         self.found = found
 
 
-class IntecularCoordinator(PushCoordinator):
-    """Holds the outlet's one WebSocket, keeps it alive and merges its pushes.
+class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
+    """Holds the outlet's one WebSocket, keeps it alive and merges what it says.
 
     There is no polling: the first refresh (and every reconnect) reads what identifies
     the outlet and drives its switches; the other parts follow one by one (reading.py),
     then pushes keep it all current. A dropped socket is reconnected at once, then
     quickly for a minute, then with backoff; entities go unavailable only when the
-    outage outlasts its grace period (``outage.py``). Pushes are handled by the base
-    class (``pushes.py``).
+    outage outlasts its grace period (link.py). The whole state is read again when the
+    outlet announces a restart (a 12 push), and at most every 30 s while the faceplate
+    reports sensors that device info does not list.
     """
 
     config_entry: IntecularConfigEntry
@@ -92,8 +108,15 @@ class IntecularCoordinator(PushCoordinator):
         self.client = client
         # Frames of another outlet (one that got this outlet's address) never get here.
         client.expected_serial = entry.unique_id
-        self._started = False  # True once the first refresh produced data
-        self._link: Link[tuple[DeviceState, bool]] = Link(
+        self._started = False  # True once loading is done and the link kept up
+        # The pipeline's clock: one tick per change; each part's tick of its last change.
+        self._sequence = 0
+        self._changed_at: dict[str, int] = dict.fromkeys(STATE_FIELDS, 0)
+        # Pushes that arrive while loading reads the essentials (no state to apply to).
+        self._held: list[Push] | None = None
+        self._part_listeners: dict[object, tuple[CALLBACK_TYPE, frozenset[str] | None]] = {}
+        self._push_listeners: list[Callable[[Push], None]] = []
+        self._link: Link[bool] = Link(
             hass,
             entry,
             client,
@@ -101,18 +124,29 @@ class IntecularCoordinator(PushCoordinator):
             restored=self._restored,
             unavailable=self._grace_expired,
         )
-        self._resync: asyncio.Task[None] | None = None
-        # Set when a push asks for a re-read; a read that started earlier is stale then.
-        self._resync_wanted = False
+        self._parts = PartReader(
+            hass,
+            entry,
+            client,
+            mark=lambda: self._sequence,
+            apply=self._apply_part,
+            due=self._parts_due,
+        )
+        # Full re-reads: one task at a time, the next one wanted, when the last began.
+        self._full_read: asyncio.Task[None] | None = None
+        self._full_read_wanted = False
+        self._full_read_urgent = asyncio.Event()
+        self._full_read_began = -FULL_READ_MIN_INTERVAL
         # No sensor push for this long: the faceplate is gone, whatever 12 says.
         self._sensor_watchdog = Watchdog(hass.loop, SENSOR_SILENCE_TIMEOUT, self._sensors_silent)
-        self._push_listeners: list[Callable[[Push], None]] = []
-        # The pushes that arrived during each full read under way: a read answers part by
-        # part, so a push that follows one part's answer is newer than the read.
-        self._pushes_during_reads: list[list[Push]] = []
-        self._parts = PartReader(self)
-        client.subscribe(self._handle_push)
-        client.on_repeat(self._handle_repeat)
+        client.set_push_callback(self._on_push)
+
+    # --- what the rest of the integration reads ----------------------------------------
+
+    @property
+    def link_ready(self) -> bool:
+        """Whether the link is up, verified and its essentials read."""
+        return self._link.ready
 
     @property
     def reconnects(self) -> int:
@@ -128,13 +162,31 @@ class IntecularCoordinator(PushCoordinator):
     def last_error(self, error: str | None) -> None:
         self._link.last_error = error
 
-    # --- reading the state ----------------------------------------------------------
+    @property
+    def disconnected_since(self) -> datetime | None:
+        """When the current outage began; None while connected."""
+        return self._link.since
+
+    @property
+    def has_faceplate(self) -> bool:
+        """A faceplate is fitted, or was when last seen (it may be rebooting)."""
+        return (
+            FaceplateKind.fitted(self.data.info) is not None
+            or CONF_FACEPLATE in self.config_entry.data
+        )
+
+    @property
+    def sequence(self) -> int:
+        """The state's sequence number now: hand it to ``async_apply`` as ``since``."""
+        return self._sequence
+
+    # --- loading -------------------------------------------------------------------------
 
     async def _async_update_data(self) -> DeviceState:
         """The first refresh: connect, read the essentials, give the rest a moment."""
         try:
             await self._link.open()
-            state, config_read = await self._read_state()
+            config_read = await self._read_state()
         except WrongOutletError as err:
             await self.client.close()
             raise UpdateFailed(
@@ -154,79 +206,62 @@ class IntecularCoordinator(PushCoordinator):
                 translation_placeholders={"error": str(err)},
             ) from err
         # The optional parts get a short while, so the entities usually start complete;
-        # what is slower follows in the background.
-        self.data = state
+        # what is slower follows in the background. Pushes apply meanwhile.
         first = self.config_entry.async_create_background_task(
             self.hass,
-            self._parts.read(parts_to_read(state, config=not config_read)),
+            self._parts.read(parts_to_read(self.data, config=not config_read)),
             f"{DOMAIN} parts {self.client.host}",
         )
         await asyncio.wait([first], timeout=OPTIONAL_READ_WAIT)
         return self.data
 
-    async def _read_state(self) -> tuple[DeviceState, bool]:
-        """Read the essentials over the live link, on top of what is newer.
+    async def _read_state(self, *, background: bool = False) -> bool:
+        """Read the essentials over the live link into the state; whether 1 answered.
 
-        Returns the state and whether the configuration answered in time. Raises
+        Nothing is applied of an outlet that is not this entry's. Raises
         ``IntecularConnectionError`` when the link the read went over is gone by its
-        end (the state would describe a socket that no longer exists).
+        end (its answers would describe a socket that no longer exists).
         """
         client = self.client
         generation = client.generation
-        # A part changed meanwhile (a push applied, a write acknowledged) is newer here.
-        before = (self._parts.changes["outlets"], self._parts.changes["config"])
-        pushes: list[Push] = []
-        self._pushes_during_reads.append(pushes)
-        # Every push from here on is applied on top of the read, even one that repeats.
-        client.forget_pushes()
+        since = self._sequence
+        self._full_read_began = self.hass.loop.time()
+        loading = self.data is None
+        if loading:
+            self._held = []
         try:
-            info, rest = await read_essentials(client, CONFIG_READ_TIMEOUT)
+            info, rest = await read_essentials(client, CONFIG_READ_TIMEOUT, background=background)
             expected = self.config_entry.unique_id
             if expected is not None and info.outlet.serial != expected:
                 # Another outlet now answers at this address (DHCP reshuffle): never adopt it.
                 raise WrongOutletError(expected, info.outlet.serial)
-            self._link.verified = True
+            if client.generation == generation:
+                self._link.verified = True  # pushes apply from here on
             outlets, config = await rest()
+            if client.generation != generation or not client.connected:
+                raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
+            if loading:
+                state = DeviceState(info=info, outlets=outlets, config=config)
+                for push in self._held or ():
+                    state = apply_push(state, push)
+                self.data = state
+            else:
+                self._change(
+                    lambda state: replace(
+                        state,
+                        info=info,
+                        outlets=outlets,
+                        config=state.config if config is None else config,
+                    ),
+                    since=since,
+                )
         finally:
-            self._pushes_during_reads.remove(pushes)
-        if client.generation != generation or not client.connected:
-            raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
-        if self._started:
-            state = replace(self.data, info=info)
-            if self._parts.changes["outlets"] == before[0]:
-                state = replace(state, outlets=outlets)
-            if config is not None and self._parts.changes["config"] == before[1]:
-                state = replace(state, config=config)
-        else:
-            state = DeviceState(info=info, outlets=outlets, config=config)
-        for push in pushes:
-            state = apply_push(state, push)
-        if state.sensors is not None:
+            if loading:
+                self._held = None
+        if self.data.sensors is not None:
             self._sensor_watchdog.feed()
-        self._check_faceplate(state.info)
-        return state, config is not None
-
-    @property
-    def link_ready(self) -> bool:
-        """Whether the link is up, verified and its essentials read."""
-        return self._link.ready
-
-    async def async_request_refresh(self) -> None:
-        """A manual refresh (``homeassistant.update_entity``): a resync of the live link.
-
-        It never marks the outlet unavailable: that is the connection's business. While
-        the link is down it does nothing (the reconnect reads everything).
-        """
-        if not self._started:
-            await super().async_request_refresh()
-            return
-        if not self.link_ready:
-            return
-        self._schedule_resync()
-        if (task := self._resync) is not None:
-            await asyncio.wait([task])
-
-    # --- the connection -------------------------------------------------------------
+        self._check_faceplate(self.data.info)
+        return config is not None
 
     @callback
     def start(self) -> None:
@@ -261,25 +296,11 @@ class IntecularCoordinator(PushCoordinator):
         )
 
     @callback
-    def _restored(self, result: tuple[DeviceState, bool]) -> None:
-        """The link is back and its essentials read: show them, read the rest."""
-        state, config_read = result
+    def _restored(self, config_read: bool) -> None:
+        """The link is back and its essentials read: every entity hears, the rest follows."""
         self.last_update_success = True
-        self._publish(state, whole=True)
-        self._parts.read_soon(state, config=not config_read)
-
-    @property
-    def has_faceplate(self) -> bool:
-        """A faceplate is fitted, or was when last seen (it may be rebooting)."""
-        return (
-            FaceplateKind.fitted(self.data.info) is not None
-            or CONF_FACEPLATE in self.config_entry.data
-        )
-
-    @property
-    def disconnected_since(self) -> datetime | None:
-        """When the current outage began; None while connected."""
-        return self._link.since
+        self.async_update_listeners()
+        self._parts.read_soon(parts_to_read(self.data, config=not config_read))
 
     @callback
     def _grace_expired(self) -> None:
@@ -296,6 +317,8 @@ class IntecularCoordinator(PushCoordinator):
         self._link.stop()
         self._sensor_watchdog.stop()
         self._parts.cancel()
+        if self._full_read is not None:
+            self._full_read.cancel()
         await super().async_shutdown()
         await self.client.close()
 
@@ -317,7 +340,188 @@ class IntecularCoordinator(PushCoordinator):
             LOGGER.info("A faceplate (%s) was fitted; reloading", kind)
             self.hass.config_entries.async_schedule_reload(entry.entry_id)
 
-    # --- names and configuration (callbacks 3 and 1 have no push) ----------------------
+    # --- the state pipeline ----------------------------------------------------------------
+
+    @callback
+    def _on_push(self, push: Push) -> None:
+        """A push of the outlet's: into the pipeline, unless the outlet is not verified."""
+        if not self._link.verified:
+            return  # the read that verifies the outlet reads what it would have told
+        for listener in tuple(self._push_listeners):
+            listener(push)
+        if self._held is not None:
+            self._held.append(push)  # loading: applied on top of what the read finds
+            return
+        if isinstance(push, SensorReadings):
+            self._sensor_watchdog.feed()
+            if not self.data.info.faceplate_online:
+                # The faceplate reports before device info lists it: read everything,
+                # but not on every push of a faceplate that stays unlisted.
+                self._want_full_read(urgent=False)
+        elif isinstance(push, OutletInfo):
+            self._want_full_read(urgent=True)  # the outlet or its faceplate restarted
+        self._change(lambda state: apply_push(state, push), reported=pushed_part(push))
+
+    @callback
+    def _change(
+        self,
+        update: Callable[[DeviceState], DeviceState],
+        *,
+        since: int | None = None,
+        reported: str | None = None,
+    ) -> None:
+        """The one way into the state: apply ``update`` and tell who reads what changed.
+
+        ``since``: the sequence number when the request behind this change was sent;
+        a part changed after that keeps its newer value. ``reported``: the part the
+        outlet just reported (a push). It counts as changed even when its value is the
+        same: what the outlet says now is newer than any answer to an earlier request.
+        """
+        old = self.data
+        new = update(old)
+        changed = changed_fields(old, new) if new is not old else []
+        if since is not None and changed:
+            newer = [name for name in changed if self._changed_at[name] > since]
+            if newer:
+                new = replace(new, **{name: getattr(old, name) for name in newer})
+                changed = [name for name in changed if name not in newer]
+        if reported is not None:
+            self._sequence += 1
+            self._changed_at[reported] = self._sequence
+        if not changed:
+            return
+        self._sequence += 1
+        for name in changed:
+            self._changed_at[name] = self._sequence
+        self.data = new
+        self._parts.filled(changed)
+        if self._started and "info" in changed:
+            try:
+                async_sync_devices(self.hass, self.config_entry, old.info, new.info)
+            except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
+                LOGGER.exception("Updating the devices of %s failed", self.client.host)
+        self._notify(frozenset(changed))
+
+    @callback
+    def async_apply(
+        self, update: Callable[[DeviceState], DeviceState], *, since: int | None = None
+    ) -> None:
+        """Apply a change found by other means than a push (see ``_change``)."""
+        self._change(update, since=since)
+
+    @callback
+    def _apply_part(self, part: Part, value: Any, since: int) -> None:
+        """What a read of one optional part found (``PartReader``)."""
+        if part is Part.SENSORS:
+            self._sensor_watchdog.feed()
+        self._change(lambda state: with_part(state, part, value), since=since)
+
+    @callback
+    def _parts_due(self) -> list[Part] | None:
+        """The optional parts the outlet has now; None while the link is down."""
+        return parts_to_read(self.data, config=False) if self.link_ready else None
+
+    @callback
+    def _sensors_silent(self) -> None:
+        if self.data.sensors_fresh:
+            LOGGER.debug("No sensor push from %s for %ss", self.client.host, SENSOR_SILENCE_TIMEOUT)
+            self._change(lambda state: replace(state, sensors_fresh=False))
+
+    # --- who hears of a change -------------------------------------------------------------
+
+    @callback
+    def add_push_listener(self, listener: Callable[[Push], None]) -> CALLBACK_TYPE:
+        """Also hand every push of the verified outlet to ``listener`` (firmware progress)."""
+        self._push_listeners.append(listener)
+        return lambda: self._push_listeners.remove(listener)
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for changes; a ``frozenset`` context names the parts the listener reads.
+
+        An entity registers the ``DeviceState`` fields it reads (``IntecularEntity``)
+        and hears only of changes to them; a listener without one hears of every change.
+        """
+        remove_base = super().async_add_listener(update_callback, context)
+        key = object()
+        parts = context if isinstance(context, frozenset) else None
+        self._part_listeners[key] = (update_callback, parts)
+
+        @callback
+        def remove() -> None:
+            self._part_listeners.pop(key, None)
+            remove_base()
+
+        return remove
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell every listener; one that fails is logged and the others still hear of it."""
+        self._notify(None)
+
+    @callback
+    def _notify(self, changed: frozenset[str] | None) -> None:
+        """Call the listeners of the changed parts (None: every listener)."""
+        for update_callback, parts in list(self._part_listeners.values()):
+            if changed is not None and parts is not None and parts.isdisjoint(changed):
+                continue
+            try:
+                update_callback()
+            except Exception:  # noqa: BLE001 - logged; the other entities still update
+                LOGGER.exception("An entity of %s failed to show its state", self.client.host)
+
+    # --- full re-reads ----------------------------------------------------------------------
+
+    async def async_request_refresh(self) -> None:
+        """A manual refresh (``homeassistant.update_entity``): a re-read of the live link.
+
+        It never marks the outlet unavailable: that is the connection's business. While
+        the link is down it does nothing (the reconnect reads everything).
+        """
+        if not self._started:
+            await super().async_request_refresh()
+            return
+        if not self.link_ready:
+            return
+        self._want_full_read(urgent=True)
+        if (task := self._full_read) is not None:
+            await asyncio.wait([task])
+
+    @callback
+    def _want_full_read(self, *, urgent: bool) -> None:
+        """Read everything again: now when ``urgent``, else at most every 30 s."""
+        if not self._started:
+            return  # loading reads everything anyway
+        self._full_read_wanted = True
+        if urgent:
+            self._full_read_urgent.set()
+        if self._full_read is None or self._full_read.done():
+            self._full_read = self.config_entry.async_create_background_task(
+                self.hass, self._full_reads(), f"{DOMAIN} re-read {self.client.host}"
+            )
+
+    async def _full_reads(self) -> None:
+        """Re-read while re-reads are wanted; the optional parts follow each one."""
+        while self._full_read_wanted:
+            wait = self._full_read_began + FULL_READ_MIN_INTERVAL - self.hass.loop.time()
+            if wait > 0 and not self._full_read_urgent.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(wait):
+                        await self._full_read_urgent.wait()
+            self._full_read_wanted = False
+            self._full_read_urgent.clear()
+            if not self.link_ready:
+                return  # the reconnect reads everything
+            try:
+                config_read = await self._read_state(background=True)
+            except IntecularError as err:
+                LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
+                return
+            await self._parts.read(parts_to_read(self.data, config=not config_read))
+
+    # --- commands ---------------------------------------------------------------------------
 
     async def async_read_names(self) -> None:
         """Read the accessory names again (after a rename)."""
@@ -325,11 +529,9 @@ class IntecularCoordinator(PushCoordinator):
 
     async def async_read_part(self, part: Part) -> None:
         """Read one part now (e.g. the configuration before a check); errors raise."""
-        token = self._parts.token(part)
+        since = self._sequence
         value = await self.async_command(lambda client: read_part(client, part))
-        self._parts.apply(part, token, value)
-
-    # --- commands -------------------------------------------------------------------
+        self._change(lambda state: with_part(state, part, value), since=since)
 
     async def async_command[T](
         self,
@@ -341,13 +543,15 @@ class IntecularCoordinator(PushCoordinator):
     ) -> T:
         """Run a device command and return its result; map failures to translated errors.
 
-        ``apply`` is the change the device made once it acknowledged the command; the
-        push that follows confirms it (or corrects it, if someone else was faster).
-        ``refused`` is the translation key (with ``placeholders``) of the outlet's
-        refusal, when this command has a message of its own for it.
+        It waits while a reconnect is under way. ``apply(state)`` is what the
+        outlet did once it acknowledged the command; it enters the pipeline as of the
+        moment the command was sent, so a push that arrived meanwhile (someone else was
+        faster) keeps its part. ``refused`` is the translation key (with
+        ``placeholders``) of the outlet's refusal, when this command has one of its own.
         """
         try:
             await self._link.wait_until_ready()
+            since = self._sequence
             result = await command(self.client)
         except IntecularCommandRefusedError as err:
             if refused is None:
@@ -359,10 +563,8 @@ class IntecularCoordinator(PushCoordinator):
             ) from err
         except IntecularError as err:
             raise self._command_error(err) from err
-        if apply is not None and self._started:
-            new = apply(self.data)
-            if new != self.data:
-                self._publish(new)
+        if apply is not None:
+            self._change(apply, since=since)
         return result
 
     def _command_error(self, err: IntecularError) -> HomeAssistantError:

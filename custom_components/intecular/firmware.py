@@ -174,7 +174,7 @@ class UpdateChecker:
         if self._found is not None and self.coordinator.data.updates is None:
             # A full read started from scratch: the last answer still holds.
             found = self._found
-            self.coordinator.async_update_state(lambda state: replace(state, updates=found))
+            self.coordinator.async_apply(lambda state: replace(state, updates=found))
         if self.coordinator.reconnects == self._reconnects:
             return
         self._reconnects = self.coordinator.reconnects
@@ -187,8 +187,11 @@ class UpdateChecker:
             if not self.coordinator.link_ready:
                 return False
             client = self.coordinator.client
+            since = self.coordinator.sequence
             try:
-                found = await client.get_available_updates(timeout=UPDATE_CHECK_TIMEOUT)
+                found = await client.get_available_updates(
+                    timeout=UPDATE_CHECK_TIMEOUT, background=True
+                )
             except IntecularError as err:
                 self._failed(err)
                 return False
@@ -196,7 +199,7 @@ class UpdateChecker:
             self._cancel_retry()
             self.last_answer = dt_util.utcnow()
             self._found = found
-            self.coordinator.async_update_state(lambda state: replace(state, updates=found))
+            self.coordinator.async_apply(lambda state: replace(state, updates=found), since=since)
             return True
 
     def _failed(self, err: IntecularError) -> None:

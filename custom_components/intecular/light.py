@@ -31,7 +31,6 @@ from .api import (
     FrameError,
     LightSelector,
     Nightlight,
-    Push,
 )
 from .color_math import to_brightness, to_percent
 from .const import DOMAIN
@@ -182,7 +181,6 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         self._seen: ColorLight | None = None
         self._look: color_math.Look | None = None
         self._last_lit: ColorLight | None = None
-        self._pushes = 0  # 18 pushes for this array seen so far
         self._remember_lit()
 
     # --- state -----------------------------------------------------------------------
@@ -245,15 +243,9 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         self._remember_lit()
         super()._handle_coordinator_update()
 
-    @callback
-    def _count_push(self, push: Push) -> None:
-        if isinstance(push, ColorLight) and push.selector == self._selector:
-            self._pushes += 1
-
     async def async_added_to_hass(self) -> None:
-        """Count this array's pushes; recall the last lit state from before a restart."""
+        """Recall the last lit state from before a restart."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.coordinator.add_push_listener(self._count_push))
         if self._last_lit is not None or (data := await self.async_get_last_extra_data()) is None:
             return
         try:
@@ -332,10 +324,9 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
 
     async def _send(self, command: ColorLight) -> None:
         """Send a command; show it at once unless the device's own report came first."""
-        pushes = self._pushes
         await self.coordinator.async_command(
             lambda client: client.set_color_light(command),
-            lambda state: state.with_color_array(command) if self._pushes == pushes else state,
+            lambda state: state.with_color_array(command),
         )
 
     # --- actions ---------------------------------------------------------------------

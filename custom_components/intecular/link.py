@@ -1,9 +1,13 @@
-"""The outlet's link: connect, read the socket, notice the drop, reconnect with backoff.
+"""The outlet's link: connect, read the socket, notice the drop, reconnect, time the outage.
 
-The coordinator hands in how to read the essentials over a fresh socket (``read``)
-and what to do once they are read (``restored``); the link decides when. Nothing but
-shutdown ends its supervisor: an error in a round is logged and the next drop is
-reconnected all the same.
+The coordinator hands in how to read the essentials over a fresh socket (``read``),
+what to do once they are read (``restored``) and when an outage has lasted too long
+(``unavailable``); the link decides when. A drop starts a grace period: commands wait
+for the reconnect during it, entities stay as they are unless the outage outlasts
+``UNAVAILABLE_GRACE``. Reconnect attempts follow one another quickly at first (an
+outlet that restarts is back within seconds), then back off. Nothing but shutdown ends
+the supervisor: an error in a round is logged and the next drop is reconnected all
+the same.
 """
 
 from __future__ import annotations
@@ -13,14 +17,29 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.util import dt as dt_util
 
 from .api import IntecularClient, IntecularConnectionError, IntecularError
-from .const import DOMAIN, LOGGER
-from .outage import Outage, reconnect_delay
+from .const import (
+    DOMAIN,
+    LOGGER,
+    RECONNECT_BACKOFF_FIRST,
+    RECONNECT_BACKOFF_MAX,
+    RECONNECT_FAST_PERIOD,
+    UNAVAILABLE_GRACE,
+)
 
 # After an unexpected error in the link's upkeep, the wait before it goes on.
 RECONNECT_AFTER_ERROR = 1.0
+
+
+def reconnect_delay(previous: float, outage: float) -> float:
+    """The wait before the next reconnect attempt, ``outage`` seconds into an outage."""
+    if outage < RECONNECT_FAST_PERIOD:
+        return RECONNECT_BACKOFF_FIRST
+    return min(max(previous * 2, RECONNECT_BACKOFF_FIRST), RECONNECT_BACKOFF_MAX)
 
 
 class Link[R]:
@@ -42,23 +61,26 @@ class Link[R]:
         self.client = client
         self._read = read
         self._restored = restored
+        self._unavailable = unavailable
         self.reconnects = 0
         self.last_error: str | None = None
         # Whether the open socket's outlet proved to be the entry's (its 12 was read).
         self.verified = False
         self._reader: asyncio.Task[None] | None = None
-        self.outage = Outage(hass, unavailable)
+        # Set while commands can go through: connected and the essentials read.
+        self._ready = asyncio.Event()
+        # When the current outage began; None while connected.
+        self.since: datetime | None = None
+        # Whether the outage outlasted its grace (the entities are unavailable).
+        self.unavailable = False
+        self.stopped = False
+        self._grace: CALLBACK_TYPE | None = None
         client.on_disconnect(self._lost)
 
     @property
     def ready(self) -> bool:
         """Whether the link is up, verified and its essentials read."""
-        return self.outage.ready and self.client.connected
-
-    @property
-    def since(self) -> datetime | None:
-        """When the current outage began; None while connected."""
-        return self.outage.since
+        return self._ready.is_set() and not self.stopped and self.client.connected
 
     async def open(self) -> None:
         """Connect and start reading the socket."""
@@ -79,7 +101,7 @@ class Link[R]:
     def start(self) -> None:
         """Keep the link up from now on (after the first read)."""
         if self.client.connected:
-            self.outage.ended()
+            self._ended()
         self._entry.async_create_background_task(
             self._hass, self._supervise(), f"{DOMAIN} supervisor {self.client.host}"
         )
@@ -90,7 +112,7 @@ class Link[R]:
             try:
                 if self._reader is not None:
                     await asyncio.wait([self._reader])
-                if self.outage.stopped:
+                if self.stopped:
                     return
                 await self._reconnect()
             except Exception:  # noqa: BLE001 - logged; the next drop must still reconnect
@@ -101,7 +123,7 @@ class Link[R]:
         """Reconnect and re-read: immediately, then often for a minute, then backing off."""
         delay = 0.0
         began = self._hass.loop.time()
-        while not self.outage.stopped:
+        while not self.stopped:
             if delay:
                 await asyncio.sleep(delay)
             delay = reconnect_delay(delay, self._hass.loop.time() - began)
@@ -115,20 +137,58 @@ class Link[R]:
                 continue
             # No await since the read checked the link: it is still the live one.
             self.reconnects += 1
-            if self.outage.ended():
+            if self._ended():
                 LOGGER.info("%s is back online", self.client.host)
             self._restored(result)
             return
 
     @callback
     def _lost(self) -> None:
-        """The socket is gone (called by the client, before anything else runs)."""
+        """The socket is gone (called by the client, before anything else runs).
+
+        Commands wait from now on; the grace period starts (once per outage).
+        """
         self.verified = False
-        self.outage.began()
+        self._ready.clear()
+        if self.stopped:
+            return
+        if self.since is None:
+            self.since = dt_util.utcnow()
+        if self._grace is None and not self.unavailable:
+            self._grace = async_call_later(self._hass, UNAVAILABLE_GRACE, self._grace_expired)
+
+    @callback
+    def _ended(self) -> bool:
+        """The link is back and its essentials read; True if entities were unavailable."""
+        self._ready.set()
+        self.since = None
+        self._cancel_grace()
+        was_unavailable, self.unavailable = self.unavailable, False
+        return was_unavailable
+
+    @callback
+    def _grace_expired(self, _now: datetime) -> None:
+        self._grace = None
+        self.unavailable = True
+        self._unavailable()
 
     async def wait_until_ready(self) -> None:
-        """Hold a command while a reconnect is under way (not once unavailable)."""
-        await self.outage.wait_until_ready()
+        """Hold a command while a reconnect is under way (not once unavailable).
+
+        Raises ``IntecularConnectionError`` at once once the outage outlasted its
+        grace or the link is shutting down, and when the grace runs out meanwhile.
+        """
+        if self._ready.is_set():
+            return
+        if self.unavailable or self.stopped:
+            raise IntecularConnectionError("not connected")
+        try:
+            async with asyncio.timeout(UNAVAILABLE_GRACE.total_seconds()):
+                await self._ready.wait()
+        except TimeoutError:
+            raise IntecularConnectionError("not connected") from None
+        if self.stopped:
+            raise IntecularConnectionError("not connected")
 
     async def move(self, host: str, port: int) -> None:
         """Follow the outlet to a new address: drop the socket, reconnect there."""
@@ -138,6 +198,18 @@ class Link[R]:
         self.client.host, self.client.port = host, port
         await self.client.close()
 
+    @callback
     def stop(self) -> None:
-        """Shutting down: no more reconnects, commands fail at once."""
-        self.outage.stop()
+        """Shutting down: no more reconnects or timers; commands fail at once.
+
+        A command that waits for the reconnect is woken to fail now, not at the end
+        of the grace period.
+        """
+        self.stopped = True
+        self._cancel_grace()
+        self._ready.set()
+
+    def _cancel_grace(self) -> None:
+        if self._grace is not None:
+            self._grace()
+            self._grace = None

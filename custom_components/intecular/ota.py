@@ -327,7 +327,7 @@ class OtaTracker:
             return
         outlet = replace(state.updates.outlet, web_installed=web)
         updates = replace(state.updates, outlet=outlet)
-        self.coordinator.async_update_state(lambda s: replace(s, updates=updates))
+        self.coordinator.async_apply(lambda s: replace(s, updates=updates))
 
     def _fail(self, error: HomeAssistantError) -> None:
         install = self._end()

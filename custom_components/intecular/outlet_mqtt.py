@@ -52,8 +52,9 @@ async def async_check_mqtt(coordinator: IntecularCoordinator) -> None:
     """Ask the outlet whether it reaches its broker (callback 27, command 0), if MQTT is on."""
     if not coordinator.data.mqtt_enabled:
         return
-    connected = await coordinator.async_command(lambda client: client.check_mqtt())
-    coordinator.async_update_state(lambda state: replace(state, mqtt_connected=connected))
+    since = coordinator.sequence
+    connected = await coordinator.async_command(lambda client: client.check_mqtt(background=True))
+    coordinator.async_apply(lambda state: replace(state, mqtt_connected=connected), since=since)
 
 
 async def async_set_discovery(

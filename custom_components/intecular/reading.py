@@ -2,23 +2,24 @@
 
 Loading and every reconnect wait only for what identifies the outlet and drives its
 switches (``read_essentials``). The rest (names, sensors, the lights, MQTT status, and
-the configuration when it was slow) is read by ``PartReader``, one part at a time so a
-command always finds a free slot. A part the outlet does not answer, refuses or answers
-with something unreadable stays unknown: one info line, details at debug, and it is
-asked again after 10 s, then less and less often (up to every 10 minutes), never while
-the link is down. A push of that part fills it just as well.
+the configuration when it was slow) is read by ``PartReader``, one part at a time in
+the client's background lane, so a command never waits behind it. A part the outlet
+does not answer, refuses or answers with something unreadable stays unknown: one info
+line, details at debug, and it is asked again after 10 s, then less and less often
+(up to every 10 minutes), never while the link is down. A push of that part fills it
+just as well.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from homeassistant.core import callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
 
 from .api import (
     DeviceConfig,
@@ -35,24 +36,23 @@ from .api import (
 from .const import DOMAIN, LOGGER
 from .state import DeviceState, FaceplateKind
 
-if TYPE_CHECKING:
-    from .coordinator import IntecularCoordinator
-
 
 async def read_essentials(
-    client: IntecularClient, config_timeout: float
+    client: IntecularClient, config_timeout: float, *, background: bool = False
 ) -> tuple[OutletInfo, Callable[[], Awaitable[tuple[OutletStates, DeviceConfig | None]]]]:
     """Read what identifies the outlet (12); the rest of the essentials follows on call.
 
     The caller checks the identity before asking for more: nothing else is read from
     (or applied of) an outlet that is not the expected one. The outlets (9) are needed;
     the configuration (1) only when it answers within ``config_timeout`` (None then).
+    ``background``: a re-read nobody waits for (the client's background lane).
     """
-    info = await client.get_device_info()
+    info = await client.get_device_info(background=background)
 
     async def rest() -> tuple[OutletStates, DeviceConfig | None]:
         outlets, config = await asyncio.gather(
-            client.get_outlets(), _within(client.get_config, config_timeout)
+            client.get_outlets(background=background),
+            _within(lambda: client.get_config(background=background), config_timeout),
         )
         return outlets, config
 
@@ -109,23 +109,23 @@ def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
     return parts
 
 
-async def read_part(client: IntecularClient, part: Part) -> Any:
+async def read_part(client: IntecularClient, part: Part, *, background: bool = False) -> Any:
     """Ask the outlet for one part; raises what the client raises."""
     match part:
         case Part.CONFIG:
-            return await client.get_config()
+            return await client.get_config(background=background)
         case Part.NAMES:
-            return await client.get_accessory_names()
+            return await client.get_accessory_names(background=background)
         case Part.SENSORS:
-            return await client.get_sensors()
+            return await client.get_sensors(background=background)
         case Part.NIGHTLIGHT:
-            return await client.get_nightlight()
+            return await client.get_nightlight(background=background)
         case Part.COLOR_LIGHT:
-            return await client.get_color_light(LightSelector.NIGHTLIGHT)
+            return await client.get_color_light(LightSelector.NIGHTLIGHT, background=background)
         case Part.INDICATOR_LIGHT:
-            return await client.get_color_light(LightSelector.INDICATOR)
+            return await client.get_color_light(LightSelector.INDICATOR, background=background)
         case Part.MQTT:
-            return await client.check_mqtt()
+            return await client.check_mqtt(background=background)
 
 
 def with_part(state: DeviceState, part: Part, value: Any) -> DeviceState:
@@ -154,15 +154,33 @@ _LABELS: Final = {
 
 
 class PartReader:
-    """Reads the optional parts of one outlet and retries the ones that failed."""
+    """Reads the optional parts of one outlet and retries the ones that failed.
 
-    def __init__(self, coordinator: IntecularCoordinator) -> None:
+    It is handed the client and what it needs of the coordinator: ``mark()`` (the
+    state's sequence number before a read is sent) and ``apply(part, value, since)``
+    (the pipeline, which keeps a part that changed since then), and ``due()``: the
+    parts the outlet has now, or None while the link is down. Its reads take the
+    client's background lane: they never hold up a command.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: IntecularClient,
+        *,
+        mark: Callable[[], int],
+        apply: Callable[[Part, Any, int], None],
+        due: Callable[[], list[Part] | None],
+    ) -> None:
         """Nothing is read until ``read()``."""
-        self._coordinator = coordinator
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._mark = mark
+        self._apply = apply
+        self._due = due
         self.missing: set[Part] = set()
-        # How often each DeviceState field changed by a push or a write: a read of a
-        # part that changed while it was under way is older than what is shown.
-        self.changes: Counter[str] = Counter()
         self._logged: set[Part] = set()
         self._retry: asyncio.Task[None] | None = None
 
@@ -173,55 +191,26 @@ class PartReader:
                 return
 
     @callback
-    def read_soon(self, state: DeviceState, *, config: bool) -> None:
-        """Read the parts ``state`` calls for (Home Assistant tracks the task).
-
-        ``config``: the configuration too (it did not answer with the essentials).
-        """
-        coordinator = self._coordinator
-        coordinator.config_entry.async_create_task(
-            coordinator.hass,
-            self.read(parts_to_read(state, config=config)),
-            f"{DOMAIN} parts {coordinator.client.host}",
+    def read_soon(self, parts: Iterable[Part]) -> None:
+        """Read these parts soon (Home Assistant tracks the task)."""
+        self._entry.async_create_task(
+            self._hass, self.read(list(parts)), f"{DOMAIN} parts {self._client.host}"
         )
 
     @callback
-    def changed(self, fields: Iterable[str]) -> None:
-        """These fields just changed (a push, a write, a read): count, stop asking."""
-        fields = list(fields)
-        self.changes.update(fields)
+    def filled(self, fields: Iterable[str]) -> None:
+        """These fields just changed (a push, a write, a read): stop asking for them."""
         self.missing.difference_update(Part(name) for name in fields if name in _PART_NAMES)
-
-    @callback
-    def token(self, part: Part) -> tuple[int, int]:
-        """What a read of ``part`` must still match when it answers (see ``apply``)."""
-        return (self._coordinator.client.generation, self.changes[part.value])
-
-    @callback
-    def apply(self, part: Part, token: tuple[int, int], value: Any) -> None:
-        """Show what a read of one part found, unless it is older than what is shown.
-
-        It is dropped when the link it came over is gone, or when the part changed
-        (a push, a write) while the read was under way.
-        """
-        coordinator = self._coordinator
-        if not coordinator.client.connected or token != self.token(part):
-            LOGGER.debug("Dropped an outdated read of the %s of %s", part, coordinator.client.host)
-            return
-        if part is Part.SENSORS:
-            coordinator.sensors_read()
-        coordinator.async_update_state(lambda state: with_part(state, part, value))
 
     async def _read(self, part: Part) -> bool:
         """Read one part and apply it; False when the link is gone."""
-        coordinator = self._coordinator
-        client = coordinator.client
+        client = self._client
         if not client.connected:
             self.missing.add(part)
             return False
-        token = self.token(part)
+        since = self._mark()
         try:
-            value: Any = await read_part(client, part)
+            value: Any = await read_part(client, part, background=True)
         except IntecularConnectionError as err:
             LOGGER.debug("Reading the %s of %s stopped: %s", part, client.host, err)
             self.missing.add(part)
@@ -233,12 +222,12 @@ class PartReader:
         if part in self._logged:
             self._logged.discard(part)
             LOGGER.info("%s answered for its %s again", client.host, _LABELS[part])
-        self.apply(part, token, value)
+        self._apply(part, value, since)
         return True
 
     @callback
     def _failed(self, part: Part, err: IntecularError) -> None:
-        host = self._coordinator.client.host
+        host = self._client.host
         self.missing.add(part)
         if part not in self._logged:
             self._logged.add(part)
@@ -249,9 +238,8 @@ class PartReader:
             )
         LOGGER.debug("Reading the %s of %s failed: %s", part, host, err)
         if self._retry is None or self._retry.done():
-            coordinator = self._coordinator
-            self._retry = coordinator.config_entry.async_create_background_task(
-                coordinator.hass, self._retry_missing(), f"{DOMAIN} parts {host}"
+            self._retry = self._entry.async_create_background_task(
+                self._hass, self._retry_missing(), f"{DOMAIN} parts {host}"
             )
 
     async def _retry_missing(self) -> None:
@@ -260,11 +248,10 @@ class PartReader:
         while self.missing:
             await asyncio.sleep(delay)
             delay = min(delay * 2, PART_RETRY_MAX)
-            coordinator = self._coordinator
-            if not coordinator.link_ready:
-                continue  # the reconnect reads every part anyway
+            if (wanted := self._due()) is None:
+                continue  # the link is down: the reconnect reads every part anyway
             # the configuration may be missing although an older one is shown
-            wanted = [Part.CONFIG, *parts_to_read(coordinator.data, config=False)]
+            wanted = [Part.CONFIG, *wanted]
             self.missing.intersection_update(wanted)  # e.g. the faceplate went away
             await self.read([part for part in wanted if part in self.missing])
 

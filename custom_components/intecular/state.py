@@ -131,6 +131,24 @@ def apply_push(state: DeviceState, push: Push) -> DeviceState:
     return state
 
 
+def pushed_part(push: Push) -> str | None:
+    """The ``DeviceState`` field a push reports (None: an event, no part of the state)."""
+    match push:
+        case OutletStates():
+            return "outlets"
+        case SensorReadings():
+            return "sensors"
+        case Nightlight():
+            return "nightlight"
+        case ColorLight():
+            if push.selector == LightSelector.NIGHTLIGHT:
+                return "color_light"
+            return "indicator_light" if push.selector == LightSelector.INDICATOR else None
+        case OutletInfo():
+            return "info"
+    return None
+
+
 # The names of DeviceState's fields, which are also the parts entities declare they read.
 STATE_FIELDS: Final = tuple(f.name for f in fields(DeviceState))
 

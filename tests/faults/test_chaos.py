@@ -166,7 +166,7 @@ async def test_drops_while_commands_and_pushes_flow(
                 task.cancel()
         await settle(hass, init_integration)
         assert differences(hass, init_integration, simulator) == [], f"after reconnect {cycle}"
-        assert coordinator.client._pending == {}, "a request is still waiting"
+        assert coordinator.client.waiting == 0, "a request is still waiting"
 
     assert simulator.total_connections == CYCLES + 1
     # the link is healthy again: a command goes through
@@ -273,7 +273,7 @@ async def test_link_lost_mid_command(
     call = asyncio.create_task(
         hass.services.async_call("switch", "turn_on", {"entity_id": OUTLET_1}, blocking=True)
     )
-    await poll(lambda: coordinator.client._pending, "the command to be sent")
+    await poll(lambda: coordinator.client.waiting, "the command to be sent")
     if acted:
         await poll(lambda: len(simulator.requests) > requests, "the outlet to get it")
     simulator.faults.drop_replies = simulator.faults.silent = False

@@ -48,13 +48,13 @@ async def test_slow_replies_fail_in_time_and_late_ones_are_ignored(
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call("switch", "turn_on", {"entity_id": OUTLET_1}, blocking=True)
     assert err.value.translation_key == "command_timeout"
-    assert client._pending == {}, "a future is left waiting"
+    assert client.waiting == 0, "a future is left waiting"
     assert hass.states.get(OUTLET_1).state == STATE_OFF, "a change the outlet did not confirm"
 
     frames = client.stats.frames
     await poll(lambda: client.stats.frames >= frames + 2, "the late reply and its push")
     await hass.async_block_till_done()
-    assert "Ignoring a reply nobody waits for" in caplog.text
+    assert "Dropped the late reply to callback 10" in caplog.text
     assert client.stats.bad_frames == 0
     assert hass.states.get(OUTLET_1).state == STATE_ON  # the outlet did it, and said so
 
@@ -85,7 +85,7 @@ async def test_every_request_of_a_read_times_out_cleanly(
     simulator.faults.reply_delay = 0
     await poll(lambda: coordinator.reconnects == 1, "the reconnect")
     await settle(hass, init_integration)  # the optional parts follow the reconnect
-    assert client._pending == {}
+    assert client.waiting == 0
     assert differences(hass, init_integration, simulator) == []
 
 
@@ -129,6 +129,6 @@ async def test_a_flood_of_pushes(
     assert differences(hass, init_integration, simulator) == []
     # nothing is kept per push: no tasks, no objects that grow with the pushes
     assert len(asyncio.all_tasks()) <= tasks
-    assert client._pending == {}
+    assert client.waiting == 0
     gc.collect()
     assert len(gc.get_objects()) - objects < FLOOD // 20

@@ -7,7 +7,7 @@ from custom_components.intecular.const import (
     RECONNECT_BACKOFF_MAX,
     RECONNECT_FAST_PERIOD,
 )
-from custom_components.intecular.outage import reconnect_delay
+from custom_components.intecular.link import reconnect_delay
 
 
 def _attempts(seconds: float) -> list[tuple[float, float]]:

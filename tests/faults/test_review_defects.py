@@ -101,7 +101,7 @@ async def test_a_setting_written_during_a_re_read_is_kept(
         {ATTR_ENTITY_ID: INDICATOR_BRIGHTNESS, ATTR_VALUE: 20},
         blocking=True,
     )
-    await poll(lambda: coordinator._resync is not None and coordinator._resync.done(), "re-read")
+    await poll(lambda: (task := coordinator._full_read) is not None and task.done(), "re-read")
     await hass.async_block_till_done()
     assert simulator.state.config["acc_prefs"]["pmIndicatorBrightness"] == 20
     assert hass.states.get(INDICATOR_BRIGHTNESS).state == "20"

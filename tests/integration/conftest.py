@@ -73,7 +73,7 @@ def enable_all() -> Generator[None]:
 @pytest.fixture
 def fast_reconnect() -> Generator[None]:
     """Reconnect attempts a few milliseconds apart instead of half a second."""
-    with patch("custom_components.intecular.outage.RECONNECT_BACKOFF_FIRST", 0.02):
+    with patch("custom_components.intecular.link.RECONNECT_BACKOFF_FIRST", 0.02):
         yield
 
 

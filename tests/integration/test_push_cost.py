@@ -202,7 +202,7 @@ async def test_repeated_push_corrects_a_change_made_meanwhile(
     coordinator = _coordinator(config_entry)
     await simulator.set_outlet(1, True)
     await wait_for_state(hass, OUTLET_1, STATE_ON)
-    coordinator.async_update_state(
+    coordinator.async_apply(
         lambda state: replace(state, outlets=OutletStates(outlet_1=False, outlet_2=False))
     )
     await wait_for_state(hass, OUTLET_1, STATE_OFF)

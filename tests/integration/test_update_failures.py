@@ -142,7 +142,7 @@ async def test_stays_available_through_a_long_reboot(
     """Other entities go unavailable while the outlet reboots; the update card does not."""
     simulator.timings.reboot_delay = 0.5
     seen = record(hass, simulator, OUTLET)
-    with patch("custom_components.intecular.outage.UNAVAILABLE_GRACE", timedelta(seconds=0.05)):
+    with patch("custom_components.intecular.link.UNAVAILABLE_GRACE", timedelta(seconds=0.05)):
         task = hass.async_create_background_task(install(hass, OUTLET), "install")
         await poll_until(
             lambda: hass.states.get("switch.invisoutlet_e7c4_outlet_1").state == STATE_UNAVAILABLE
