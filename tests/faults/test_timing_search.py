@@ -389,10 +389,7 @@ class Storm:
         """A reload, and the outlet changing while it loads."""
         self.scenario.note("user: reload")
         task = asyncio.ensure_future(self.hass.config_entries.async_reload(self.entry.entry_id))
-        while not task.done():
-            await self.outlet_acts(drops=False)
-            await self.pause(0.4)
-        await task
+        await self.changes_during(task)
         self.scenario.note(f"user: reload -> {self.entry.state}")
 
     async def window_with_changes(self) -> None:
@@ -416,6 +413,19 @@ class Storm:
             await self.window_with_changes()
         else:
             await self.reload_with_changes()
+
+    async def changes_during(self, task: asyncio.Future[Any], *, drops: bool = False) -> None:
+        """A drawn number of the outlet's changes at drawn moments while ``task`` runs
+        (most fall into a loading's optional wait), then ``task``'s end.
+
+        The number is drawn, not "until done": how long a loading takes varies from run
+        to run, and the draws that follow must not.
+        """
+        for _ in range(self.rng.randint(1, 5)):
+            await self.pause(0.6)
+            await self.outlet_acts(drops=drops)
+        async with asyncio.timeout(WAIT):
+            await task
 
     async def pause(self, longest: float = 0.04) -> None:
         """Let the frames fly a little."""
@@ -454,11 +464,7 @@ async def _load(storm: Storm) -> None:
         else:  # waiting for a retry: the user reloads now
             setup = hass.config_entries.async_reload(entry.entry_id)
         scenario.note(f"user: load, attempt {attempt}")
-        task = asyncio.ensure_future(setup)
-        while not task.done():
-            await storm.outlet_acts(drops=storm.rng.random() < 0.3)
-            await storm.pause(0.1)
-        await task
+        await storm.changes_during(asyncio.ensure_future(setup), drops=attempt == 1)
         scenario.note(f"user: load -> {entry.state}")
         if entry.state is ConfigEntryState.LOADED:
             return
