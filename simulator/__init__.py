@@ -29,6 +29,12 @@ behaves as protocol.md §11 items 28-32 suggest a real outlet does, see
 answered: "1", "3", "11", "15", "18/5", "18/7", "20", "27"), ``sensor_overrides``
 (values forced into every 11 frame), ``ota_ack`` (False: 21 gets no reply),
 ``connect_delay`` (slow handshake), ``interleave_pushes`` (a push before every reply).
+Frame timing (``simulator.timing``, all off by default, on ``sim.faults``): one
+``random.Random(timing_seed)`` decides per request whether its reply is held back
+(``reply_jitter``), it is carried out late (``handle_jitter``), its pushes go out
+before its reply (``reorder_rate``), its reply comes after the client gave up
+(``late_replies`` of them at most, ``late_reply_rate``, ``late_reply_delay``) or the
+socket drops around it (``drop_rate``); ``sim.frames_held`` counts what is still held.
 ``available_fw`` / ``available_www`` / ``available_faceplate_fw`` offer newer
 firmware: a web-interface-only outlet update ends on ``23 [3, 1]`` without reboot. ``seed``
 makes the serials, the sensor drift and the push packet ids reproducible;

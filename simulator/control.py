@@ -13,6 +13,8 @@
 ``POST /control/faults``               any ``Faults`` fields, e.g. ``{"silent": true}``
 ``POST /control/knobs``                any ``Timings``/``Quirks``/``Faults`` fields,
                                        e.g. ``{"unanswered": ["20"], "ota_ack": false}``
+                                       or the frame timing ``{"timing_seed": 7,
+                                       "reply_jitter": 0.05, "drop_rate": 0.02}``
 ``POST /control/profile``              ``{"profile": "real"}``: every profile knob at
                                        once (``simulator.profiles``)
 ``POST /control/firmware``             ``{"available_fw": "2.5.0", "available_www":

@@ -34,6 +34,7 @@ from .profiles import request_key
 from .replies import FAIL, Reply
 from .server import Session, WebSocketServer
 from .state import DeviceState
+from .timing import FrameTiming, Plan
 from .wire import (
     PACKET_ID_MAX,
     PACKET_ID_MIN,
@@ -90,6 +91,10 @@ class Device:
         )
         self._tasks: set[asyncio.Task[None]] = set()
         self._late_replies: set[asyncio.Task[None]] = set()
+        """Requests waiting to be carried out and replies held back (``frames_held``)."""
+        self.frame_timing = FrameTiming(faults)
+        self._plan: Plan | None = None
+        """The frame-timing plan of the request being carried out now."""
         self._interleave = itertools.cycle((Callback.OUTLETS, Callback.SENSORS))
         self._deferred: list[str] | None = None
         self._announce_until = -math.inf
@@ -173,25 +178,52 @@ class Device:
         self.requests.append((callback, args))
         self._recent_ids.append(packet_id)
         faults = self.faults
+        plan = self.frame_timing.plan()
+        if plan is not None and plan.drop_before:
+            session.abort()  # the request dies with the socket
+            return
         if request_key(callback, args) in faults.unanswered:
             return  # read and forgotten: the socket stays healthy
-        delay = faults.reply_delay
+        delay = faults.reply_delay + (0.0 if plan is None else plan.handle_delay)
         if callback == Callback.AVAILABLE_UPDATES:
             delay += faults.update_check_delay
         if delay > 0:
-            task = asyncio.get_running_loop().create_task(
-                self._handle_later(delay, session, packet_id, callback, args)
-            )
-            self._late_replies.add(task)
-            task.add_done_callback(self._late_replies.discard)
+            self._hold(self._handle_later(delay, session, packet_id, callback, args, plan))
         else:
-            self._handle(session, packet_id, callback, args)
+            self._carry_out(session, packet_id, callback, args, plan)
 
-    async def _handle_later(
-        self, delay: float, session: Session, packet_id: int, callback: int, args: Any
+    def _hold(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._late_replies.add(task)
+        task.add_done_callback(self._late_replies.discard)
+
+    @property
+    def frames_held(self) -> int:
+        """Requests not yet carried out and replies not yet sent, because of a delay knob."""
+        return len(self._late_replies)
+
+    async def _handle_later(  # noqa: PLR0917
+        self,
+        delay: float,
+        session: Session,
+        packet_id: int,
+        callback: int,
+        args: Any,
+        plan: Plan | None,
     ) -> None:
         await asyncio.sleep(delay)
-        self._handle(session, packet_id, callback, args)
+        self._carry_out(session, packet_id, callback, args, plan)
+
+    def _carry_out(
+        self, session: Session, packet_id: int, callback: int, args: Any, plan: Plan | None
+    ) -> None:
+        self._plan = plan
+        try:
+            self._handle(session, packet_id, callback, args)
+        finally:
+            self._plan = None
+        if plan is not None and plan.drop_after is not None:
+            asyncio.get_running_loop().call_later(plan.drop_after, session.abort)
 
     def _handle(self, session: Session, packet_id: int, callback: int, args: Any) -> None:
         handler = HANDLERS.get(callback)
@@ -203,25 +235,37 @@ class Device:
             reply = FAIL
         finally:
             deferred, self._deferred = self._deferred, None
-        if reply is not None:
+        pushes_first = self._plan is not None and self._plan.pushes_first
+        if reply is not None and not pushes_first:
             self._reply(session, packet_id, callback, reply)
         for frame in deferred:
             self._server.broadcast(frame)
+        if reply is not None and pushes_first:
+            self._reply(session, packet_id, callback, reply)
 
     def _reply(self, session: Session, packet_id: int, callback: int, reply: Reply) -> None:
         if self.faults.drop_replies or session not in self._server.sessions:
             return
         if self.faults.interleave_pushes:
             self._interleaved_push(session)
-        session.send(
-            encode(
-                self.identity.serial,
-                packet_id,
-                callback if reply.data else None,
-                reply.args,
-                puback=reply.puback,
-            )
+        frame = encode(
+            self.identity.serial,
+            packet_id,
+            callback if reply.data else None,
+            reply.args,
+            puback=reply.puback,
         )
+        held = 0.0 if self._plan is None else self._plan.reply_delay
+        if held > 0:
+            self._hold(self._send_later(held, session, frame))
+        else:
+            session.send(frame)
+
+    async def _send_later(self, delay: float, session: Session, frame: str) -> None:
+        """A held reply: the state as it was when carried out, sent after ``delay``."""
+        await asyncio.sleep(delay)
+        if session in self._server.sessions:
+            session.send(frame)
 
     def _interleaved_push(self, session: Session) -> None:
         """The next push of the ``interleave_pushes`` cycle (11 only with a faceplate)."""

@@ -184,6 +184,38 @@ class Faults:
     ends on ``23 [3, 1]`` without a reboot, firmware only has no web phase. False: both
     phases and the reboot, whatever is outdated."""
 
+    # --- frame timing (``simulator.timing``): all off by default, one seed drives them ---
+
+    timing_seed: int | None = None
+    """Seed of the one ``random.Random`` every frame-timing decision is drawn from
+    (None: from the system). Setting it starts the sequence again."""
+
+    reply_jitter: float = 0.0
+    """Hold each reply back a random 0 to this many seconds after the request was carried
+    out: pushes sent meanwhile (the ones it caused too) overtake it."""
+
+    handle_jitter: float = 0.0
+    """Carry out each request a random 0 to this many seconds late (pings are still
+    answered): requests may be carried out in another order than they came."""
+
+    reorder_rate: float = 0.0
+    """Chance (0-1) that the pushes a request causes go out before its reply."""
+
+    late_replies: int = 0
+    """How many more replies may go out late; counts down as they do. Bounds the
+    ``late_reply_rate`` knob so a run stays short."""
+
+    late_reply_rate: float = 0.0
+    """Chance (0-1) that a reply is held ``late_reply_delay`` (while ``late_replies``
+    lasts)."""
+
+    late_reply_delay: float = 6.0
+    """How long a late reply is held: longer than a client's 5 s wait for it."""
+
+    drop_rate: float = 0.0
+    """Chance (0-1) per request that the socket drops: half the time before the request
+    is carried out (it is lost), else a random 0 to ``reply_jitter`` seconds after."""
+
 
 def split_knobs(
     knobs: dict[str, Any],
