@@ -89,7 +89,7 @@ async def run(args: argparse.Namespace, table: Table) -> None:
         ),
         "cost": lambda: cost.measure(table, rounds=rounds, pushes=500 if quick else 2000),
         "gross": lambda: gross.measure(
-            table, rounds=1 if quick else 3, seconds=5.0 if quick else 10.0
+            table, rounds=1 if quick else 3, seconds=5.0 if quick else 10.0, gap=gap
         ),
         "scale": lambda: scale.measure(
             table,
