@@ -26,8 +26,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
         prog="scripts/bench",
-        description="Measure the integration: latency, CPU per push, scale, start-up,"
-        " recovery and a soak. The full run takes about 16 minutes.",
+        description="Measure the integration: latency and gross CPU on a cold path (a gap"
+        " between samples, the one the targets are for) and a hot path (back to back),"
+        " CPU per push, scale, start-up, recovery and a soak. The full run takes about"
+        " 25 minutes.",
     )
     parser.add_argument(
         "--only",
@@ -39,6 +41,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="shorter everything (fewer rounds, 50 outlets for 15 s, 1 minute soak)",
     )
+    parser.add_argument(
+        "--gap",
+        type=float,
+        default=10.0,
+        help="milliseconds between samples on the cold path, the one the targets are for"
+        " (default 10; the hot path beside it sends them back to back)",
+    )
+    parser.add_argument(
+        "--cold-rounds", type=int, default=3, help="rounds on the cold path (default 3)"
+    )
+    parser.add_argument(
+        "--cold-samples",
+        type=int,
+        default=200,
+        help="samples per round and receiver on the cold path (default 200)",
+    )
     parser.add_argument("--outlets", type=int, help="outlets in the scale run (default 200)")
     parser.add_argument("--scale-seconds", type=float, help="scale window (default 60)")
     parser.add_argument("--soak-minutes", type=float, help="soak length (default 10)")
@@ -47,6 +65,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rows", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    if args.gap <= 0 or args.cold_rounds < 1 or args.cold_samples < 1:
+        parser.error("--gap, --cold-rounds and --cold-samples must be positive")
     if unknown := set(args.parts) - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     return args
@@ -56,11 +76,20 @@ async def run(args: argparse.Namespace, table: Table) -> None:
     """Run the chosen parts, in order."""
     quick = args.quick
     rounds = 3 if quick else 5
+    gap = args.gap / 1000
     steps: dict[str, Callable[[], Awaitable[None]]] = {
-        "latency": lambda: latency.measure(table, rounds=rounds, pushes=200 if quick else 1000),
+        "latency": lambda: latency.measure(
+            table,
+            paces=[
+                latency.Pace(
+                    cold=True, gap=gap, rounds=args.cold_rounds, samples=args.cold_samples
+                ),
+                latency.Pace(cold=False, gap=0.0, rounds=rounds, samples=200 if quick else 1000),
+            ],
+        ),
         "cost": lambda: cost.measure(table, rounds=rounds, pushes=500 if quick else 2000),
         "gross": lambda: gross.measure(
-            table, rounds=1 if quick else 3, seconds=5.0 if quick else 10.0
+            table, rounds=1 if quick else 3, seconds=5.0 if quick else 10.0, gap=gap
         ),
         "scale": lambda: scale.measure(
             table,
@@ -90,6 +119,9 @@ def run_parts(args: argparse.Namespace, table: Table) -> bool:
     """Each part in a fresh Python process: no part inherits another's memory or garbage."""
     passed = [
         *(["--quick"] if args.quick else []),
+        f"--gap={args.gap:g}",
+        f"--cold-rounds={args.cold_rounds}",
+        f"--cold-samples={args.cold_samples}",
         *(["--outlets", str(args.outlets)] if args.outlets else []),
         *(["--scale-seconds", str(args.scale_seconds)] if args.scale_seconds else []),
         *(["--soak-minutes", str(args.soak_minutes)] if args.soak_minutes else []),
@@ -131,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         *(f"- {line}" for line in header),
         f"- parts: {', '.join(args.parts)}{' (--quick)' if args.quick else ''};"
         f" total {time.monotonic() - started:.0f} s",
+        f"- cold path (the targets' own): {args.gap:g} ms between samples, latency"
+        f" {args.cold_rounds} rounds x {args.cold_samples}; hot path beside it",
         "",
         table.markdown(),
     ]

@@ -27,8 +27,9 @@ from custom_components.intecular.api.protocol import Callback, build_frame
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
+from .floor import Floor
 from .hass import StateWrites, coordinator, outlet_entry, running_hass, setup_entry, wait_for
-from .latency import SERIAL, Floor
+from .latency import SERIAL
 from .report import Table, median, ms, say
 
 TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
