@@ -11,7 +11,7 @@ from collections.abc import Callable
 import random
 from unittest.mock import patch
 
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
 import pytest
@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.watchdog import Watchdog
 from simulator import SimulatedOutlet
 
-from .common import wait_for_state
+from .common import wait_for_state, wait_until
 
 TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
 
@@ -191,9 +191,6 @@ async def test_faceplate_reporting_every_20_s_stays_available_then_goes(
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
-        # Setting up takes a moment that the faster clock would turn into a minute: the
-        # reports start from a first one right after it.
-        await simulator.push_sensors()
         loop = asyncio.get_running_loop()
         changes: list[tuple[float, str]] = []
 
@@ -203,6 +200,17 @@ async def test_faceplate_reporting_every_20_s_stays_available_then_goes(
                 changes.append((loop.time(), new.state))
 
         unsubscribe = async_track_state_change_event(hass, TEMPERATURE, record)
+        # Setting up takes a moment that the faster clock would turn into a minute: the
+        # reports start from a first one right after it, once it shows.
+        await simulator.push_sensors()
+        await wait_until(
+            hass,
+            lambda: (
+                (s := hass.states.get(TEMPERATURE)) is not None
+                and s.state not in (STATE_UNAVAILABLE, STATE_UNKNOWN)
+            ),
+        )
+        changes.clear()
         gaps = await _report(simulator, 20.0, 3.0, count=30)
         stopped = loop.time()
         assert all(state != STATE_UNAVAILABLE for _, state in changes), (changes, stopped, gaps)
