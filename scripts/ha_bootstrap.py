@@ -192,7 +192,8 @@ class HomeAssistantSession:
         if kind == "create_entry":
             entry = result.get("result") or {}
             return FlowOutcome(host, "created", entry.get("entry_id"), result.get("title"))
-        if kind == "abort" and result.get("reason") == "already_configured":
+        # Known already: at this address, or now moved to it (the simulator's new port).
+        if kind == "abort" and result.get("reason") in ("already_configured", "address_updated"):
             return FlowOutcome(host, "already_configured", None, None)
         if kind == "form":  # the form came back with errors: clean it up
             await self._json("DELETE", f"/api/config/config_entries/flow/{flow['flow_id']}")

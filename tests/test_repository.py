@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import re
 
 from awesomeversion import AwesomeVersion
 import pytest
@@ -53,7 +54,46 @@ def test_hacs_metadata() -> None:
     hacs = _json(ROOT / "hacs.json")
     assert hacs["name"]
     assert set(hacs) <= HACS_KEYS
-    assert AwesomeVersion(hacs["homeassistant"]) <= AwesomeVersion("2025.4.4")
+    assert hacs["homeassistant"] == oldest_tested()
+
+
+def oldest_tested() -> str:
+    """The oldest Home Assistant the suite runs on (requirements_ha.txt, as scripts/test)."""
+    pins = (ROOT / "requirements_ha.txt").read_text(encoding="utf-8")
+    (version,) = re.findall(r"^homeassistant==(\S+)$", pins, re.MULTILINE)
+    return version
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_is_for_users() -> None:
+    """HACS shows the README inside Home Assistant: short, no architecture, the two commands."""
+    readme = _readme()
+    assert len(readme.split()) < 3000
+    headings = re.findall(r"^#+ (.+)$", readme, re.MULTILINE)
+    assert "Architecture" not in headings
+    assert headings[-3:] == ["Troubleshooting", "Removal", "Development"]
+    development = readme.split("\n## Development\n", 1)[1]
+    commands = re.findall(r"^(scripts/\S+)", development, re.MULTILINE)
+    assert commands == ["scripts/develop", "scripts/test"]
+    assert f"**{oldest_tested()} or newer**" in readme
+
+
+def test_readme_images_resolve_inside_home_assistant() -> None:
+    """Relative image paths do not resolve where HACS shows the README; raw URLs do."""
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", _readme())
+    assert images
+    raw = "https://raw.githubusercontent.com/intecular-ha/intecular-homeassistant/main/"
+    assert all(image.startswith("https://") for image in images), images
+    ours = [image for image in images if "my.home-assistant.io/badges/" not in image]
+    assert len(ours) == 2  # the two device pages
+    for image in ours:
+        assert image.startswith(raw), image
+        assert (ROOT / image.removeprefix(raw)).is_file(), image
+    manifest = _json(COMPONENT / "manifest.json")
+    assert manifest["documentation"] == "https://github.com/intecular-ha/intecular-homeassistant"
 
 
 def test_translations_are_the_strings() -> None:

@@ -142,3 +142,38 @@ def test_each_rule_is_checked(strings: dict[str, Any], rule: str) -> None:
     found = problems(strings)
     assert len(found) == 1
     assert rule in found[0]
+
+
+# The longest name the device page shows whole, at 390 px as at 1280 px: longer ones are
+# cut off ("Away simulation maximum brightnes…").
+NAME_LIMIT = 28
+# What a placeholder in a name stands for: the socket number, one digit.
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def long_names(strings: dict[str, Any]) -> list[str]:
+    """Every entity name longer than the device page shows, as it is shown."""
+    return [
+        f"entity.{platform}.{key}: {shown!r} ({len(shown)} characters)"
+        for platform, entities in strings.get("entity", {}).items()
+        for key, entity in entities.items()
+        if len(shown := PLACEHOLDER.sub("1", entity.get("name", ""))) > NAME_LIMIT
+    ]
+
+
+def test_entity_names_fit_the_device_page() -> None:
+    strings = json.loads(FILES[0].read_text(encoding="utf-8"))
+    assert long_names(strings) == []
+    assert len(strings["entity"]["sensor"]) > 10  # the names are where this looks for them
+
+
+def test_a_long_name_is_found() -> None:
+    long = {
+        "entity": {
+            "number": {"x": {"name": "Away simulation maximum brightness"}},
+            "switch": {"o": {"name": "Away simulation outlet {number}"}},
+        }
+    }
+    assert long_names(long) == [
+        "entity.number.x: 'Away simulation maximum brightness' (34 characters)"
+    ]

@@ -149,6 +149,18 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             data[CONF_FACEPLATE] = kind
         return self.async_create_entry(title=outlet_title(info), data=data)
 
+    def _abort_if_known(self, host: str, port: int) -> None:
+        """An outlet added again: keep its entry, at this address; say only what happened."""
+        moved = any(
+            entry.unique_id == self.unique_id
+            and (entry.data.get(CONF_HOST), entry.data.get(CONF_PORT, DEFAULT_PORT)) != (host, port)
+            for entry in self._async_current_entries(include_ignore=False)
+        )
+        self._abort_if_unique_id_configured(
+            updates={CONF_HOST: host, CONF_PORT: port},
+            error="address_updated" if moved else "already_configured",
+        )
+
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the outlet's address."""
         errors: dict[str, str] = {}
@@ -156,7 +168,7 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             found, errors = await self._probe_for_errors(user_input[CONF_HOST])
             if found is not None:
                 host, port, info = found
-                self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+                self._abort_if_known(host, port)
                 return self._create(host, port, info)
         return self.async_show_form(
             step_id="user",
@@ -240,7 +252,9 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             if entry.unique_id == serial:
                 async_forget_announcement(self.hass, entry)
         self._abort_if_unique_id_configured(
-            updates={CONF_HOST: host, CONF_PORT: port}, reload_on_update=False
+            updates={CONF_HOST: host, CONF_PORT: port},
+            reload_on_update=False,
+            error="address_updated",
         )
         self._discovered = (host, port, info)
         self.context["title_placeholders"] = {"name": outlet_title(info)}

@@ -45,7 +45,8 @@ OPTIONAL_READ_WAIT: Final = 2.0
 FULL_READ_MIN_INTERVAL: Final = 30.0
 # A drop shorter than this never makes entities unavailable.
 UNAVAILABLE_GRACE: Final = timedelta(seconds=5)
-# The faceplate pushes sensors every few seconds; this much silence means it is gone.
+# The faceplate pushes sensors every few seconds; silence for three of its observed
+# intervals means it is gone, but never less than this (watchdog.py).
 SENSOR_SILENCE_TIMEOUT: Final = 15.0
 # Accessory names (callback 3) are never pushed: a rename in the vendor app reaches Home
 # Assistant on the next reconnect or restart announcement, or at this interval.

@@ -116,7 +116,7 @@ def async_setup_mqtt(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
         try:
             await async_check_mqtt(coordinator)
         except HomeAssistantError as err:
-            LOGGER.debug("MQTT check of %s failed: %s", coordinator.client.host, err)
+            LOGGER.debug("MQTT check of %s failed: %s", entry.title, err)
 
     entry.async_on_unload(coordinator.async_add_listener(state_changed))
     coordinator.async_every(MQTT_CHECK_INTERVAL, "MQTT check", check)

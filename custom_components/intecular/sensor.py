@@ -140,7 +140,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
     _measurement(
         "pressure",
         valid="air_quality_valid",
-        device_class=SensorDeviceClass.PRESSURE,
+        device_class=SensorDeviceClass.ATMOSPHERIC_PRESSURE,
         native_unit_of_measurement=UnitOfPressure.PA,
         suggested_unit_of_measurement=UnitOfPressure.HPA,
         suggested_display_precision=1,

@@ -76,7 +76,7 @@ def outside_the_harness(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[tuple[Stack, Running]]:
-    """The scripts/develop stack (a Pro and an Aura outlet) in a fresh .e2e/ha-config.
+    """The scripts/develop stack (a Pro, an Aura and a bare outlet) in a fresh .e2e/ha-config.
 
     The simulators push sensors only when told (sensor interval 0), so a value set by a
     test stays what the page must show.
@@ -84,7 +84,7 @@ def stack() -> Iterator[tuple[Stack, Running]]:
     stack = Stack(
         E2E / "ha-config",
         ha_port=free_port(),
-        variants=("pro", "aura"),
+        variants=("pro", "aura", "bare"),
         sim_port=0,
         sensor_interval=0,
         fresh=True,

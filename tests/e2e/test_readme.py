@@ -1,8 +1,8 @@
 """The README, checked in a real Home Assistant: its screenshots and its entity tables.
 
 The device pages a user sees after adding a Pro outlet are what the README shows, so
-this test takes those screenshots (``docs/images/``). A Pro outlet must not enable more
-entities than the README's tables promise.
+this test takes those screenshots (``docs/images/``). Each outlet enables exactly the
+entities the README's tables mark enabled, as many as its prose says.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import expect
 import pytest
 
-from tests.readme_tables import names_for
+from tests.readme_tables import README, names_for
 
 from .common import call_ws, control
 
@@ -33,25 +33,37 @@ def _pro(running: Running) -> SimulatedOutlet:
     return next(o for o in running.outlets if o.variant == "pro")
 
 
-def _enabled_entities(page: Page, entry_id: str) -> list[str]:
-    """The entry's enabled entities, from Home Assistant's entity registry."""
+def _entities(page: Page, entry_id: str) -> list[dict[str, Any]]:
+    """The entry's entities, from Home Assistant's entity registry."""
     entities = call_ws(page, {"type": "config/entity_registry/list"})
-    return sorted(
-        e["entity_id"]
-        for e in entities
-        if e["config_entry_id"] == entry_id and e["disabled_by"] is None
+    return [e for e in entities if e["config_entry_id"] == entry_id]
+
+
+def _promised_counts() -> dict[str, tuple[int, int]]:
+    """The README's prose: enabled and total entities of a Pro, Aura and bare outlet."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    found = re.search(
+        r"A Pro outlet thus starts with (\d+) of its (\d+) entities enabled, an Aura outlet "
+        r"with (\d+) of (\d+) and an outlet without faceplate with (\d+) of (\d+)\.",
+        text,
     )
+    assert found, "the README no longer states the counts"
+    n = [int(g) for g in found.groups()]
+    return {"pro": (n[0], n[1]), "aura": (n[2], n[3]), "bare": (n[4], n[5])}
 
 
-def test_a_pro_outlet_enables_no_more_than_the_readme_says(
-    stack: tuple[Stack, Running], page: Page
+@pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
+def test_each_outlet_enables_exactly_what_the_readme_says(
+    stack: tuple[Stack, Running], page: Page, variant: str
 ) -> None:
+    """The enabled entities are the README tables' "yes" rows, and the prose counts agree."""
     _, running = stack
-    entry_id = running.entries[_pro(running).serial]["entry_id"]
-    enabled = _enabled_entities(page, entry_id)
-    promised = names_for("pro", enabled_only=True)
-    assert enabled, "the Pro outlet registered no entities"
-    assert len(enabled) <= len(promised), (enabled, promised)
+    outlet = next(o for o in running.outlets if o.variant == variant)
+    entities = _entities(page, running.entries[outlet.serial]["entry_id"])
+    enabled = sorted(e["original_name"] for e in entities if e["disabled_by"] is None)
+    assert enabled == names_for(variant, enabled_only=True)
+    assert sorted(e["original_name"] for e in entities) == names_for(variant, enabled_only=False)
+    assert _promised_counts()[variant] == (len(enabled), len(entities))
 
 
 def _device_page(page: Page, running: Running, device_id: str, name: str) -> None:

@@ -160,7 +160,7 @@ async def test_user_errors_recover(
 async def test_user_known_outlet_updates_its_address(
     hass: HomeAssistant, simulator: SimulatedOutlet
 ) -> None:
-    """Adding an outlet twice aborts, but the new address is kept."""
+    """Adding an outlet twice aborts, but the new address is kept, and it says so."""
     entry = MockConfigEntry(
         domain=DOMAIN, unique_id=SERIAL, data={CONF_HOST: "192.0.2.9", CONF_PORT: 80}
     )
@@ -170,8 +170,24 @@ async def test_user_known_outlet_updates_its_address(
         result["flow_id"], {CONF_HOST: f"127.0.0.1:{simulator.port}"}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "address_updated"
     assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
+
+
+async def test_user_known_outlet_at_its_address(
+    hass: HomeAssistant, simulator: SimulatedOutlet
+) -> None:
+    """Adding an outlet again at the address it has: no claim that the address changed."""
+    data = {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
+    entry = MockConfigEntry(domain=DOMAIN, unique_id=SERIAL, data=data)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: f"127.0.0.1:{simulator.port}"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data == data
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
             DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(moved.port)
         )
         assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "already_configured"
+        assert result["reason"] == "address_updated"
         assert init_integration.data[CONF_PORT] == moved.port
 
         await wait_until(hass, lambda: moved.connection_count == 1)
@@ -158,7 +158,7 @@ async def test_zeroconf_known_outlet_not_loaded_is_followed(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=_zeroconf(simulator.port)
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["reason"] == "address_updated"
     assert entry.data == {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
     assert other.data == {CONF_HOST: "192.0.2.8"}
 

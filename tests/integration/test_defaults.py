@@ -41,7 +41,7 @@ async def test_outlet_switches_show_the_outlet_icons(
 async def test_away_times_are_durations(
     hass: HomeAssistant, init_integration: MockConfigEntry, kind: str, bound: str
 ) -> None:
-    state = hass.states.get(f"number.{SLUG}_away_simulation_{bound}_{kind}_time")
+    state = hass.states.get(f"number.{SLUG}_away_{bound}_{kind}_time")
     assert state is not None
     assert state.attributes[ATTR_DEVICE_CLASS] == NumberDeviceClass.DURATION
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "min"

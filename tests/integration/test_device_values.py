@@ -29,7 +29,7 @@ OUTLET_1_NAME = f"text.{SLUG}_outlet_1_name"
 OUTLET_2_NAME = f"text.{SLUG}_outlet_2_name"
 AURA_LIGHT = "light.invisdeco_aura_e7c4_nightlight"
 INDICATOR_BRIGHTNESS = "number.invisdeco_pro_e7c4_indicator_brightness"
-AWAY = "number.invisoutlet_e7c4_away_simulation"
+AWAY = "number.invisoutlet_e7c4_away"
 
 # The name texts and the number settings are disabled by default: these tests need them.
 pytestmark = pytest.mark.usefixtures("enable_all")

@@ -96,3 +96,61 @@ async def test_failing_periodic_read_changes_nothing(
     await wait_until(hass, lambda: "Reading the names of" in caplog.text)
     simulator.faults.drop_replies = False
     assert _friendly(hass, OUTLET_1) == "InvisOutlet E7C4 Outlet 1"
+
+
+# Entities renamed to fit the device page, with the entity ids their old names gave.
+RENAMED = {
+    ("number", "away_max_brightness"): (
+        f"number.{SLUG}_away_simulation_maximum_brightness",
+        f"number.{SLUG}_away_maximum_brightness",
+        "Away maximum brightness",
+    ),
+    ("sensor", "temperature_humidity_accuracy"): (
+        "sensor.invisdeco_pro_e7c4_temperature_and_humidity_accuracy",
+        "sensor.invisdeco_pro_e7c4_climate_sensor_accuracy",
+        "Climate sensor accuracy",
+    ),
+}
+
+
+@pytest.mark.usefixtures("enable_all")
+async def test_renamed_entities_keep_their_ids(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An installation from before the shorter names keeps its entity ids (automations
+    keep working) and shows the new name."""
+    config_entry.add_to_hass(hass)
+    for (domain, key), (old_id, _, _) in RENAMED.items():
+        entity_registry.async_get_or_create(
+            domain,
+            "intecular",
+            f"{simulator.serial}_{key}",
+            suggested_object_id=old_id.split(".", 1)[1],
+            config_entry=config_entry,
+        )
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    for (domain, key), (old_id, new_id, name) in RENAMED.items():
+        entry = entity_registry.async_get(old_id)
+        assert entry is not None
+        assert entry.unique_id == f"{simulator.serial}_{key}"
+        assert entry.original_name == name
+        assert entity_registry.async_get(new_id) is None
+        assert hass.states.get(old_id) is not None, old_id
+        assert entry.domain == domain
+
+
+@pytest.mark.usefixtures("enable_all")
+async def test_new_installations_take_ids_from_the_new_names(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    for (_, key), (old_id, new_id, _) in RENAMED.items():
+        entry = entity_registry.async_get(new_id)
+        assert entry is not None
+        assert entry.unique_id.endswith(f"_{key}")
+        assert entity_registry.async_get(old_id) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from unittest.mock import patch
@@ -200,7 +201,8 @@ async def test_faceplate_restart_unavailable_then_back(
     """A restarting faceplate goes quiet: its readings go unavailable, then return.
 
     The outlet announces nothing when its faceplate restarts; the silence gives it
-    away. Here the faceplate pushes every 20 ms and silence counts after 200 ms.
+    away. Here the faceplate pushes every 20 ms and silence counts after 200 ms (the
+    floor) once it has shown that pace.
     """
 
     def shown() -> bool:
@@ -219,6 +221,7 @@ async def test_faceplate_restart_unavailable_then_back(
             entry.add_to_hass(hass)
             assert await hass.config_entries.async_setup(entry.entry_id)
             await wait_until(hass, shown)
+            await asyncio.sleep(0.2)  # about ten reports: its pace is known
             await sim.restart_faceplate(delay=0.5)
             await wait_for_state(hass, TEMPERATURE, STATE_UNAVAILABLE)
             assert _value(hass, LUX) == STATE_UNAVAILABLE

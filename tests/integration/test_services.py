@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from homeassistant.components.light import LightEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -290,10 +291,68 @@ def test_action_descriptions() -> None:
         for field in fields.values():
             validate_selector(field["selector"])
         assert fields["device_id"]["required"] is True
-        assert fields["device_id"]["selector"] == {"device": {"filter": [{"integration": DOMAIN}]}}
+        offered = {"integration": DOMAIN}
+        if action.startswith("calibrate_"):
+            offered["model"] = "InvisDeco Pro"  # the faceplate with those sensors
+        assert fields["device_id"]["selector"] == {"device": {"filter": [offered]}}
     duration = actions["calibrate_occupancy"]["fields"]["duration"]
     assert duration["default"] == 30
     assert (duration["selector"]["number"]["min"], duration["selector"]["number"]["max"]) == (
         30,
         60,
     )
+
+
+def _filters(action: str) -> tuple[dict[str, Any], ...]:
+    """The device or entity filter an action's target picker applies."""
+    component = Path(__file__).parents[2] / "custom_components" / DOMAIN
+    description = load_yaml_dict(str(component / "services.yaml"))[action]
+    if "target" in description:
+        found = description["target"]["entity"]
+    else:
+        found = description["fields"]["device_id"]["selector"]["device"]["filter"]
+    return tuple(found) if isinstance(found, list) else (found,)
+
+
+@pytest.mark.parametrize("variant", ["pro", "aura"])
+@pytest.mark.usefixtures("enable_all")
+async def test_pickers_offer_only_what_the_action_takes(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    variant: str,
+) -> None:
+    """The calibrations offer the Pro faceplate alone; the light actions the Aura lights.
+
+    Matched the way the frontend's pickers match: the device's integration and model,
+    the entity's integration, domain and supported features.
+    """
+    devices = dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+    for action in ("calibrate_occupancy", "calibrate_temperature_humidity"):
+        offered = {
+            device.name
+            for device in devices
+            if any(f.get("model") in (None, device.model) for f in _filters(action))
+        }
+        assert offered == ({"InvisDeco Pro E7C4"} if variant == "pro" else set()), action
+    lights = hass.states.async_all("light")
+    for action in ("set_effect", "set_led_colors"):
+        (only,) = _filters(action)
+        assert only["integration"] == DOMAIN
+        assert only["domain"] == "light"
+        (feature,) = only["supported_features"]
+        assert feature == "light.LightEntityFeature.EFFECT"
+        offered = {
+            state.entity_id
+            for state in lights
+            if state.attributes.get("supported_features", 0) & LightEntityFeature.EFFECT
+        }
+        expected = {
+            "pro": set(),
+            "aura": {
+                "light.invisdeco_aura_e7c4_nightlight",
+                "light.invisdeco_aura_e7c4_indicator",
+            },
+        }[variant]
+        assert offered == expected, action
+    assert len(lights) == (1 if variant == "pro" else 2)
