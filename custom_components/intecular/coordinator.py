@@ -394,7 +394,6 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         for name in changed:
             self._changed_at[name] = self._sequence
         self.data = new
-        self._parts.filled(changed)
         if self._started and "info" in changed:
             try:
                 async_sync_devices(self.hass, self.config_entry, old.info, new.info)

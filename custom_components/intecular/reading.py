@@ -7,7 +7,7 @@ the client's background lane, so a command never waits behind it. A part the out
 does not answer, refuses or answers with something unreadable stays unknown: one info
 line, details at debug, and it is asked again after 10 s, then less and less often
 (up to every 10 minutes), never while the link is down. A push of that part fills it
-just as well.
+just as well (the retry's answer then applies only if nothing newer came).
 """
 
 from __future__ import annotations
@@ -197,11 +197,6 @@ class PartReader:
             self._hass, self.read(list(parts)), f"{DOMAIN} parts {self._client.host}"
         )
 
-    @callback
-    def filled(self, fields: Iterable[str]) -> None:
-        """These fields just changed (a push, a write, a read): stop asking for them."""
-        self.missing.difference_update(Part(name) for name in fields if name in _PART_NAMES)
-
     async def _read(self, part: Part) -> bool:
         """Read one part and apply it; False when the link is gone."""
         client = self._client
@@ -259,6 +254,3 @@ class PartReader:
         """Stop retrying (shutdown)."""
         if self._retry is not None:
             self._retry.cancel()
-
-
-_PART_NAMES: Final[frozenset[str]] = frozenset(part.value for part in Part)

@@ -48,8 +48,8 @@ async def pending_id(client: IntecularClient, count: int = 1) -> int:
 
     Lets a test answer a real request with a frame of its own via ``send_raw``.
     """
-    await wait_until(lambda: len(client._scheduler._pending) >= count)
-    return list(client._scheduler._pending)[-1]
+    await wait_until(lambda: len(client._pending) >= count)
+    return list(client._pending)[-1]
 
 
 def last_request(sim: SimulatedOutlet) -> tuple[int, object]:

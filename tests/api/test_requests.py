@@ -20,7 +20,7 @@ from custom_components.intecular.api import (
     OtaTarget,
     OutletInfo,
     OutletStates,
-    scheduler as scheduler_module,
+    connection as connection_module,
 )
 from custom_components.intecular.api.protocol import PACKET_ID_MAX, PACKET_ID_MIN, build_frame
 from simulator import SimulatedOutlet
@@ -37,14 +37,14 @@ async def test_concurrent_requests_get_unique_six_digit_ids(
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_outlets()) for _ in range(200)]
     await wait_until(lambda: len(sim.requests) == 200)
-    ids = list(client._scheduler._pending)
+    ids = list(client._pending)
     assert len(ids) == len(set(ids)) == 200
     assert all(PACKET_ID_MIN <= packet_id <= PACKET_ID_MAX for packet_id in ids)
     await client.close()
     for task in tasks:
         with pytest.raises(IntecularConnectionError):
             await task
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
 
 
 async def test_a_colliding_id_is_drawn_again(
@@ -52,13 +52,13 @@ async def test_a_colliding_id_is_drawn_again(
 ) -> None:
     draws = iter([111111, 111111, 222222])
     fake = SimpleNamespace(randint=lambda low, high: next(draws))
-    monkeypatch.setattr(scheduler_module, "random", fake)
+    monkeypatch.setattr(connection_module, "random", fake)
     sim.faults.drop_replies = True
     first = asyncio.ensure_future(client.get_outlets())
     await pending_id(client)
     second = asyncio.ensure_future(client.get_config())
     assert await pending_id(client, 2) == 222222
-    assert list(client._scheduler._pending) == [111111, 222222]
+    assert list(client._pending) == [111111, 222222]
     await client.close()
     for task in (first, second):
         with pytest.raises(IntecularConnectionError):
@@ -86,7 +86,7 @@ async def test_a_duplicated_reply_is_ignored(sim: SimulatedOutlet, client: Intec
     await sim.send_raw(build_frame(sim.serial, packet_id, 9, [1, 0], puback=1))
     await sim.send_raw(build_frame(sim.serial, packet_id, 9, [0, 1], puback=1))
     assert await task == OutletStates(True, False)  # the first answer counts
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
     assert client.connected
 
 
@@ -100,7 +100,7 @@ async def test_a_request_cancelled_as_the_link_closes(
     await client.close()  # ... just as the connection closes: nothing is settled twice
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
 
 
 async def test_a_reply_for_another_callback_does_not_answer(
@@ -114,7 +114,7 @@ async def test_a_reply_for_another_callback_does_not_answer(
     await sim.send_raw(build_frame(sim.serial, packet_id, 9, [1, 1]))
     assert await pushes.next(OutletStates) == OutletStates(True, True)
     assert not task.done()
-    assert list(client._scheduler._pending) == [packet_id]
+    assert list(client._pending) == [packet_id]
     await client.close()
     with pytest.raises(IntecularConnectionError):
         await task
@@ -130,7 +130,7 @@ async def test_timeout_leaves_nothing_behind(sim: SimulatedOutlet, client: Intec
         await client.get_config()
     with pytest.raises(IntecularTimeoutError, match="no reply to callback 10"):
         await client.set_outlet(1, True)
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
     # The late replies arrive and are dropped quietly, the late 9 reply too: its
     # packetID is remembered as timed out, so it is no push. The push that follows the
     # switch is the only one handed out.
@@ -166,7 +166,7 @@ async def test_refusal(sim: SimulatedOutlet, client: IntecularClient) -> None:
     with pytest.raises(IntecularCommandRefusedError, match="refused callback 10") as err:
         await client.request(10, [1, "on"])
     assert err.value.callback == 10
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
     assert not sim.state.outlets.outlet_1
     assert client.connected  # a refusal is an answer, not a broken link
 
@@ -237,7 +237,7 @@ async def test_commands_without_reply(
     reader = listen(client)
     await sim.set_names({1: "Kettle"})
     await getattr(client, command)()  # would time out if it waited for a reply
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
     with pytest.raises(IntecularConnectionError):  # the outlet reboots
         await reader
     assert sim.requests[-1] == (callback, None)

@@ -16,9 +16,10 @@ from custom_components.intecular.api import (
     IntecularTimeoutError,
     OutletStates,
 )
+from custom_components.intecular.api.connection import TIMED_OUT_MEMORY
 from custom_components.intecular.api.models import OtaProgress, OutletInfo
 from custom_components.intecular.api.protocol import build_frame
-from custom_components.intecular.api.scheduler import FOREGROUND_SLOTS, TIMED_OUT_MEMORY
+from custom_components.intecular.api.scheduler import FOREGROUND_SLOTS
 from simulator import SimulatedOutlet
 from tests.simulators import SimFactory
 
@@ -82,7 +83,7 @@ async def test_a_late_reply_is_dropped_not_taken_for_a_push(
     sim.faults.drop_replies = True
     with pytest.raises(IntecularTimeoutError):
         await client.get_device_info()
-    (packet_id,) = client._scheduler._timed_out
+    (packet_id,) = client._timed_out
     sim.faults.drop_replies = False
     info = sim.state.device_info_args(sim.quirks)
     late = build_frame(sim.serial, packet_id, 12, info, puback=1)
@@ -105,7 +106,7 @@ async def test_the_memory_of_timed_out_requests_is_bounded(
     for _ in range(TIMED_OUT_MEMORY + 10):
         with pytest.raises(IntecularTimeoutError):
             await client.get_outlets()
-    assert len(client._scheduler._timed_out) == TIMED_OUT_MEMORY
+    assert len(client._timed_out) == TIMED_OUT_MEMORY
 
 
 async def test_a_waiting_request_is_sent_when_a_slot_frees(
@@ -123,7 +124,7 @@ async def test_a_waiting_request_is_sent_when_a_slot_frees(
     assert len(sim.requests) == 5
     sim.faults.drop_replies = False
     assert await client.get_outlets() == OutletStates(False, False)
-    assert client._scheduler._pending == {}
+    assert client._pending == {}
 
 
 async def test_a_request_waiting_its_turn_fails_when_the_link_drops(

@@ -1,14 +1,19 @@
-"""The transport: one WebSocket to one outlet, and what becomes of each frame it reads.
+"""The transport: one WebSocket to one outlet, its requests and what becomes of each frame.
 
-A reply goes to its request (``RequestScheduler``, scheduler.py, which also decides when
-each request is sent); every other usable frame is a push, parsed into its model and
-handed to the one push callback. Unusable frames (malformed, from another outlet,
-refused by aiohttp) are counted and logged: a warning at most once a minute.
+A request gets a fresh packetID and waits for the frame that answers it; when it may
+be sent is the scheduler's decision (scheduler.py: a foreground lane for commands, one
+background slot). A request that times out is remembered for a while (a bounded
+memory), so that its late reply is recognised and dropped instead of being taken for a
+push: a late 12 reply is no restart announcement. Every other usable frame is a push,
+parsed into its model and handed to the one push receiver. Unusable frames (malformed,
+from another outlet, refused by aiohttp) are counted and logged: a warning at most
+once a minute.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable
 import contextlib
 from dataclasses import dataclass, field
@@ -55,6 +60,11 @@ MAX_FRAME_SIZE = 4 * 1024 * 1024
 
 
 BAD_FRAME_WARNING_INTERVAL = 60.0
+# How many timed-out requests are remembered to recognise their late replies, and for
+# how long (a reply later than that is no reply any more; a real outlet leaves some
+# requests unanswered for good).
+TIMED_OUT_MEMORY: Final = 64
+TIMED_OUT_MEMORY_AGE: Final = 60.0
 
 type PushCallback = Callable[[Push], None]
 
@@ -80,6 +90,44 @@ def _memo_key(callback: int, args: Any) -> Any:
         if type(selector) is int and selector in _SELECTORS:
             return (callback, selector)
     return None
+
+
+def _selector(callback: int, args: Any) -> Any:
+    """What tells two requests of one callback apart: the colour array of an 18."""
+    if callback == Callback.COLOR_LIGHT and isinstance(args, list) and args:
+        return args[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a request asked for; the frame that answers it must match."""
+
+    callback: int
+    selector: Any = None
+
+    def answered_by(self, frame: Frame) -> bool:
+        """Whether ``frame`` (with this request's packetID) is its reply.
+
+        A reply carries no callback (a bare acknowledgement) or the request's own, and
+        for 18 the array asked for: a colour push of the other array that happens to
+        carry the packetID (the vendor's own example does) is a push.
+        """
+        if frame.callback is None:
+            return True
+        if frame.callback != self.callback:
+            return False
+        if self.selector is None:
+            return True
+        # an 18 reply without array data (a faceplate that has no such array) answers too
+        return _selector(frame.callback, frame.args) in (None, self.selector)
+
+
+@dataclass(slots=True)
+class _Pending:
+    asked: _Asked
+    future: asyncio.Future[Frame | None]
+    ack_on_disconnect: bool
 
 
 @dataclass(slots=True)
@@ -146,6 +194,10 @@ class Connection:
         self._session = session
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._scheduler = RequestScheduler()
+        self._pending: dict[int, _Pending] = {}
+        # packetID -> what the requests that timed out on this socket asked, and when
+        # they gave up; oldest first.
+        self._timed_out: OrderedDict[int, tuple[_Asked, float]] = OrderedDict()
         self._on_push: PushCallback | None = None
         self._disconnect_listeners: list[Callable[[], None]] = []
         # The arguments and model of the last state push of each kind (``_memo_key``).
@@ -173,7 +225,7 @@ class Connection:
     @property
     def waiting(self) -> int:
         """How many requests wait for their replies now."""
-        return self._scheduler.waiting
+        return len(self._pending)
 
     def set_push_callback(self, callback: PushCallback | None) -> None:
         """Hand every pushed model to ``callback`` (one receiver; None: nobody)."""
@@ -266,7 +318,17 @@ class Connection:
         if self._ws is not ws:
             return False
         self._ws = None
-        self._scheduler.drop(f"connection to {self.url} closed")
+        pending, self._pending = self._pending, {}
+        for entry in pending.values():
+            if entry.future.done():
+                continue
+            if entry.ack_on_disconnect:
+                entry.future.set_result(None)
+            else:
+                entry.future.set_exception(
+                    IntecularConnectionError(f"connection to {self.url} closed")
+                )
+        self._timed_out.clear()  # late replies cannot cross sockets
         for listener in tuple(self._disconnect_listeners):
             listener()
         return True
@@ -292,22 +354,36 @@ class Connection:
         ws = self._ws
         if ws is None or ws.closed:
             raise IntecularConnectionError(f"not connected to {self.url}")
-
-        async def send(packet_id: int) -> None:
+        async with self._scheduler.lane(background=background):
             if self._ws is not ws or ws.closed:  # dropped while it waited for its turn
                 raise IntecularConnectionError(f"connection to {self.url} closed")
-            await self._send(ws, build_request(packet_id, callback, args))
+            # the timeout counts from here: waiting for a slot is not the outlet's delay
+            wait = self.request_timeout if timeout is None else timeout
+            frame = await self._exchange(ws, callback, args, wait, ack_on_disconnect)
+        if frame is not None and frame.puback == 0:
+            raise IntecularCommandRefusedError(int(callback))
+        return frame
 
+    async def _exchange(
+        self,
+        ws: aiohttp.ClientWebSocketResponse,
+        callback: int,
+        args: Any,
+        timeout: float,
+        ack_on_disconnect: bool,
+    ) -> Frame | None:
+        """Send one request and wait for the frame that answers it."""
+        packet_id = self._new_packet_id()
+        future: asyncio.Future[Frame | None] = asyncio.get_running_loop().create_future()
+        asked = _Asked(int(callback), _selector(callback, args))
+        self._pending[packet_id] = _Pending(asked, future, ack_on_disconnect)
         valid_before, bad_before = self._valid_frames, self.stats.bad_frames
         try:
-            frame = await self._scheduler.request(
-                send,
-                callback,
-                timeout=self.request_timeout if timeout is None else timeout,
-                background=background,
-                ack_on_disconnect=ack_on_disconnect,
-            )
-        except IntecularTimeoutError:
+            await self._send(ws, build_request(packet_id, callback, args))
+            async with asyncio.timeout(timeout):
+                return await future
+        except TimeoutError:
+            self._remember_timed_out(packet_id, asked)
             if self._valid_frames == valid_before == 0 and self.stats.bad_frames > bad_before:
                 raise IntecularProtocolError(
                     f"{self.url} answers, but not with the InvisOutlet protocol"
@@ -315,9 +391,29 @@ class Connection:
             raise IntecularTimeoutError(
                 f"no reply to callback {int(callback)} from {self.host}"
             ) from None
-        if frame is not None and frame.puback == 0:
-            raise IntecularCommandRefusedError(int(callback))
-        return frame
+        finally:
+            entry = self._pending.get(packet_id)
+            if entry is not None and entry.future is future:
+                del self._pending[packet_id]
+            if not future.done():
+                future.cancel()
+
+    def _new_packet_id(self) -> int:
+        while True:
+            packet_id = random.randint(PACKET_ID_MIN, PACKET_ID_MAX)
+            if packet_id not in self._pending and packet_id not in self._timed_out:
+                return packet_id
+
+    def _remember_timed_out(self, packet_id: int, asked: _Asked) -> None:
+        if self._ws is None:
+            return  # the socket is gone: its late replies with it
+        now = time.monotonic()
+        self._timed_out[packet_id] = (asked, now)
+        while self._timed_out and (
+            len(self._timed_out) > TIMED_OUT_MEMORY
+            or next(iter(self._timed_out.values()))[1] < now - TIMED_OUT_MEMORY_AGE
+        ):
+            self._timed_out.popitem(last=False)
 
     async def send(self, callback: int, args: Any = None) -> None:
         """Send a command that the outlet never answers (5, 6, 7)."""
@@ -344,7 +440,7 @@ class Connection:
             return
         if self._foreign(frame, data):
             return
-        if self._scheduler.settle(frame):
+        if frame.packet_id is not None and self._settle(frame, frame.packet_id):
             self._valid_frames += 1
             return
         if frame.callback is None or (frame.puback is not None and frame.callback in _REPLY_ONLY):
@@ -359,6 +455,28 @@ class Connection:
                 receiver(push)
             except Exception:
                 _LOGGER.exception("The push receiver failed on %s", push)
+
+    def _settle(self, frame: Frame, packet_id: int) -> bool:
+        """Hand a frame to the request it answers; whether it was a reply (late or not).
+
+        A frame answers a request when it carries the request's packetID and either no
+        callback or the request's own. A reply to a request that timed out is dropped
+        here: it is no push. Firmware progress (22, 23) may carry the packetID of the
+        update request (21): another callback, so it is no reply.
+        """
+        pending = self._pending.get(packet_id)
+        if pending is not None and pending.asked.answered_by(frame):
+            if not pending.future.done():
+                pending.future.set_result(frame)
+            return True
+        late = self._timed_out.get(packet_id)
+        if late is None or not late[0].answered_by(frame):
+            return False
+        del self._timed_out[packet_id]
+        if late[1] < time.monotonic() - TIMED_OUT_MEMORY_AGE:
+            return False  # too old to be its reply
+        _LOGGER.debug("Dropped the late reply to callback %s (%s)", late[0].callback, packet_id)
+        return True
 
     def _parse_push(self, callback: int, frame: Frame, data: str) -> Push | None:
         """The frame's model: parsed, or the last one of its kind when it repeats."""
@@ -385,7 +503,8 @@ class Connection:
         expected = self.expected_serial
         if expected is None or frame.serial is None or frame.serial == expected:
             return False
-        if self._scheduler.waits_for(frame) == Callback.DEVICE_INFO:
+        pending = self._pending.get(frame.packet_id) if frame.packet_id is not None else None
+        if pending is not None and pending.asked.callback == Callback.DEVICE_INFO:
             return False
         self._bad_frame(f"it comes from another outlet ({frame.serial})", data)
         return True
