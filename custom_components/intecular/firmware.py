@@ -52,14 +52,14 @@ class Module(StrEnum):
         return OtaTarget.OUTLET if self is Module.OUTLET else OtaTarget.FACEPLATE
 
     @property
-    def parts(self) -> tuple[Part, ...]:
+    def parts(self) -> tuple[FirmwarePart, ...]:
         """The module's firmware parts, in the order the module installs them."""
         if self is Module.OUTLET:
-            return (Part.OUTLET_WEB, Part.OUTLET_FIRMWARE)
-        return (Part.FACEPLATE_FIRMWARE,)
+            return (FirmwarePart.OUTLET_WEB, FirmwarePart.OUTLET_FIRMWARE)
+        return (FirmwarePart.FACEPLATE_FIRMWARE,)
 
 
-class Part(StrEnum):
+class FirmwarePart(StrEnum):
     """A piece of firmware with its own version (and its own update entity)."""
 
     OUTLET_FIRMWARE = "outlet_firmware"
@@ -69,24 +69,24 @@ class Part(StrEnum):
     @property
     def module(self) -> Module:
         """The module whose update installs this part."""
-        return Module.FACEPLATE if self is Part.FACEPLATE_FIRMWARE else Module.OUTLET
+        return Module.FACEPLATE if self is FirmwarePart.FACEPLATE_FIRMWARE else Module.OUTLET
 
     @property
     def phase(self) -> OtaTarget:
         """The 22/23 target that reports this part's download."""
         return {
-            Part.OUTLET_FIRMWARE: OtaTarget.OUTLET,
-            Part.OUTLET_WEB: OtaTarget.OUTLET_WEB,
-            Part.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
+            FirmwarePart.OUTLET_FIRMWARE: OtaTarget.OUTLET,
+            FirmwarePart.OUTLET_WEB: OtaTarget.OUTLET_WEB,
+            FirmwarePart.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
         }[self]
 
 
-def installed_version(part: Part, state: DeviceState) -> str | None:
+def installed_version(part: FirmwarePart, state: DeviceState) -> str | None:
     """What the part runs: device info (12) first, the update check (20) otherwise."""
     updates = state.updates
-    if part is Part.OUTLET_WEB:
+    if part is FirmwarePart.OUTLET_WEB:
         return updates.outlet.web_installed if updates else None
-    if part is Part.OUTLET_FIRMWARE:
+    if part is FirmwarePart.OUTLET_FIRMWARE:
         return state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
     face = state.info.faceplate
     if face is not None and face.fw_rev:
@@ -94,16 +94,16 @@ def installed_version(part: Part, state: DeviceState) -> str | None:
     return updates.faceplate.installed if updates and updates.faceplate else None
 
 
-def latest_version(part: Part, state: DeviceState) -> str | None:
+def latest_version(part: FirmwarePart, state: DeviceState) -> str | None:
     """The newest version the outlet offers for the part; None until 20 answered.
 
     The outlet says "nothing newer" by naming the installed version as available.
     """
     if (updates := state.updates) is None:
         return None
-    if part is Part.OUTLET_WEB:
+    if part is FirmwarePart.OUTLET_WEB:
         checked, available = updates.outlet.web_installed, updates.outlet.web_available
-    elif part is Part.OUTLET_FIRMWARE:
+    elif part is FirmwarePart.OUTLET_FIRMWARE:
         checked, available = updates.outlet.installed, updates.outlet.available
     elif updates.faceplate is not None:
         checked, available = updates.faceplate.installed, updates.faceplate.available
@@ -119,7 +119,7 @@ def is_newer(latest: str, installed: str | None) -> bool:
     return latest != installed
 
 
-def outdated(part: Part, state: DeviceState) -> bool:
+def outdated(part: FirmwarePart, state: DeviceState) -> bool:
     """Whether the outlet offers a newer version of the part."""
     latest = latest_version(part, state)
     return latest is not None and is_newer(latest, installed_version(part, state))

@@ -38,8 +38,8 @@ from .api import (
 from .const import DOMAIN, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .firmware import (
+    FirmwarePart,
     Module,
-    Part,
     UpdateChecker,
     installed_version,
     latest_version,
@@ -61,13 +61,13 @@ OTA_REBOOT_TIMEOUT = timedelta(minutes=5)
 class _Install:
     """One update being followed."""
 
-    parts: tuple[Part, ...]  # what it installs (in order)
-    before: dict[Part, str | None]
-    expected: dict[Part, str]  # the versions 20 offered; empty when unknown
+    parts: tuple[FirmwarePart, ...]  # what it installs (in order)
+    before: dict[FirmwarePart, str | None]
+    expected: dict[FirmwarePart, str]  # the versions 20 offered; empty when unknown
     method: OtaMethod | None
     waiter: asyncio.Future[None] | None = None  # None: started elsewhere (the app)
     progressed: set[OtaTarget] = field(default_factory=set)
-    finished: set[Part] = field(default_factory=set)  # parts whose result was a success
+    finished: set[FirmwarePart] = field(default_factory=set)  # parts whose result was a success
     percentage: int | None = None
     downloaded: bool = False  # the last part downloaded; now rebooting
     checked: bool = False  # 20 answered after the web partition was installed
@@ -124,7 +124,7 @@ class OtaTracker:
         """Whether an update of this module is under way."""
         return self._install is not None
 
-    def installing(self, part: Part) -> bool:
+    def installing(self, part: FirmwarePart) -> bool:
         """Whether the update under way installs ``part``."""
         return self._install is not None and part in self._install.parts
 
@@ -249,7 +249,7 @@ class OtaTracker:
         if part is not install.parts[-1]:
             return  # the web partition is done; the firmware phase follows
         install.percentage = 100
-        if part is Part.OUTLET_WEB:
+        if part is FirmwarePart.OUTLET_WEB:
             # Web only: the outlet does not restart. Read the new version and finish.
             self._cancel_timer()
             self._finishing = self.coordinator.config_entry.async_create_background_task(
@@ -319,11 +319,11 @@ class OtaTracker:
 
     def _record_web(self, install: _Install) -> None:
         """The outlet reported the web partition installed: show it until 20 says more."""
-        web = install.expected.get(Part.OUTLET_WEB)
-        if web is None or Part.OUTLET_WEB not in install.finished or install.checked:
+        web = install.expected.get(FirmwarePart.OUTLET_WEB)
+        if web is None or FirmwarePart.OUTLET_WEB not in install.finished or install.checked:
             return
         state = self.coordinator.data
-        if state.updates is None or installed_version(Part.OUTLET_WEB, state) == web:
+        if state.updates is None or installed_version(FirmwarePart.OUTLET_WEB, state) == web:
             return
         outlet = replace(state.updates.outlet, web_installed=web)
         updates = replace(state.updates, outlet=outlet)

@@ -29,8 +29,8 @@ from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import (
+    FirmwarePart,
     Module,
-    Part,
     UpdateChecker,
     installed_version,
     is_newer,
@@ -50,7 +50,7 @@ PARALLEL_UPDATES = 0
 class IntecularUpdateDescription(IntecularEntityDescription, UpdateEntityDescription):
     """The firmware of one part."""
 
-    part: Part
+    part: FirmwarePart
 
 
 UPDATES = (
@@ -59,21 +59,21 @@ UPDATES = (
         translation_key="outlet_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.OUTLET_FIRMWARE,
+        part=FirmwarePart.OUTLET_FIRMWARE,
     ),
     IntecularUpdateDescription(
         key="outlet_web_interface",
         translation_key="outlet_web_interface",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.OUTLET_WEB,
+        part=FirmwarePart.OUTLET_WEB,
     ),
     IntecularUpdateDescription(
         key="faceplate_firmware",
         translation_key="faceplate_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.FACEPLATE_FIRMWARE,
+        part=FirmwarePart.FACEPLATE_FIRMWARE,
         faceplate=True,
     ),
 )
@@ -126,7 +126,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
         self.async_on_remove(self._tracker.add_listener(self._tracker_changed))
 
     @property
-    def _part(self) -> Part:
+    def _part(self) -> FirmwarePart:
         return self.entity_description.part
 
     @property
@@ -137,9 +137,9 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
     @property
     def title(self) -> str:
         """The software: "InvisOutlet firmware", "InvisDeco Pro firmware"."""
-        if self._part is Part.OUTLET_WEB:
+        if self._part is FirmwarePart.OUTLET_WEB:
             return f"{OUTLET_MODEL} web interface"
-        if self._part is Part.OUTLET_FIRMWARE:
+        if self._part is FirmwarePart.OUTLET_FIRMWARE:
             return f"{OUTLET_MODEL} firmware"
         return f"{module_name(Module.FACEPLATE, self.coordinator)} firmware"
 
