@@ -11,6 +11,10 @@ after load, every few hours (from the coordinator), after an update finished and
 after a reconnect when the last answer is old, with its own longer timeout. It is
 skipped while the link is down. Until the first answer the update entities are
 unknown; a failed check keeps what the last answer said and is retried with backoff.
+
+How the faceplate receives its firmware (over its own Wi-Fi or handed over by the
+outlet) is an entry option, chosen with a select entity and read by the faceplate's
+update entity.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
-from .api import AvailableUpdates, IntecularError, OtaTarget
-from .const import DOMAIN, FACEPLATE_MODEL, LOGGER
+from .api import AvailableUpdates, IntecularError, OtaMethod, OtaTarget
+from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, FACEPLATE_MODEL, LOGGER
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .devices import faceplate_model
 from .state import DeviceState
@@ -38,6 +44,15 @@ UPDATE_CHECK_TIMEOUT = 30.0
 UPDATE_CHECK_MAX_AGE = timedelta(hours=1)
 # A check that got no answer is retried after this, doubling up to the regular interval.
 UPDATE_CHECK_RETRY = timedelta(minutes=5)
+
+# How the faceplate receives its firmware (an entry option, the select entity's
+# options) -> the second argument of the update command (21).
+FACEPLATE_METHODS = {
+    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
+    "via_outlet": OtaMethod.VIA_OUTLET,
+}
+# The vendor's first choice; when it fails, the error suggests the other one.
+DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
 
 
 class Module(StrEnum):
@@ -131,6 +146,12 @@ def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
         return coordinator.config_entry.title
     face = coordinator.data.faceplate
     return faceplate_model(face) if face is not None else FACEPLATE_MODEL
+
+
+def faceplate_update_method(entry: ConfigEntry[Any]) -> str:
+    """The chosen way to deliver faceplate firmware (an entry option)."""
+    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
+    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
 class UpdateChecker:

@@ -57,7 +57,7 @@ LIGHTS: tuple[IntecularLightDescription, ...] = (
         parts=frozenset({"nightlight"}),
     ),
     IntecularLightDescription(
-        key="color_nightlight",
+        key=actions.COLOR_NIGHTLIGHT_KEY,
         translation_key="nightlight",
         selector=LightSelector.NIGHTLIGHT,
         accessory=Accessory.NIGHTLIGHT,
@@ -65,7 +65,7 @@ LIGHTS: tuple[IntecularLightDescription, ...] = (
         parts=frozenset({"color_light", "indicator_light"}),
     ),
     IntecularLightDescription(
-        key="indicator",
+        key=actions.INDICATOR_KEY,
         translation_key="indicator",
         selector=LightSelector.INDICATOR,
         entity_registry_enabled_default=False,

@@ -31,7 +31,6 @@ from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
 from .compat import device_config_entry_ids
 from .const import DOMAIN
 from .coordinator import IntecularConfigEntry
-from .light import LIGHTS
 from .outlet_mqtt import async_set_discovery
 from .state import FaceplateKind
 
@@ -154,10 +153,6 @@ def _discovery(publish: bool) -> Handler:
     return handle
 
 
-# The description keys of the Aura's colour lights: the light actions' only targets.
-# The unique id of an entity is "<outlet serial>_<key>".
-COLOR_LIGHT_KEYS: Final = frozenset(d.key for d in LIGHTS if d.selector is not None)
-
 LIGHT_ACTIONS: Final[dict[str, tuple[VolDictType, str]]] = {
     light_actions.SERVICE_SET_EFFECT: (light_actions.SET_EFFECT_SCHEMA, "async_set_effect"),
     light_actions.SERVICE_SET_LED_COLORS: (
@@ -171,7 +166,7 @@ def _is_color_light(entry: er.RegistryEntry) -> bool:
     return (
         entry.platform == DOMAIN
         and entry.domain == Platform.LIGHT
-        and any(entry.unique_id.endswith(f"_{key}") for key in COLOR_LIGHT_KEYS)
+        and any(entry.unique_id.endswith(f"_{key}") for key in light_actions.COLOR_LIGHT_KEYS)
     )
 
 

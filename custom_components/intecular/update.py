@@ -29,16 +29,17 @@ from .const import OUTLET_MODEL
 from .coordinator import IntecularConfigEntry, IntecularCoordinator
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import (
+    FACEPLATE_METHODS,
     FirmwarePart,
     Module,
     UpdateChecker,
+    faceplate_update_method,
     installed_version,
     is_newer,
     latest_version,
     module_name,
 )
 from .ota import OtaTracker
-from .select import FACEPLATE_METHODS, faceplate_update_method
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
 # install or check must not queue behind it. The outlet runs one update at a time;
