@@ -20,8 +20,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
 

@@ -58,8 +58,6 @@ from .state import (
 )
 from .watchdog import Watchdog
 
-type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
-
 # How a failed command reads to the user, most specific first.
 _COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
     (IntecularCommandRefusedError, "command_refused"),
@@ -91,10 +89,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     reports sensors that device info does not list.
     """
 
-    config_entry: IntecularConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
-        self, hass: HomeAssistant, entry: IntecularConfigEntry, client: IntecularClient
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], client: IntecularClient
     ) -> None:
         """Set up the coordinator; nothing connects until the first refresh."""
         super().__init__(

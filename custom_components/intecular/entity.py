@@ -14,8 +14,9 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import Accessory
 from .const import DOMAIN
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .devices import faceplate_identifier
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 
@@ -164,7 +165,7 @@ def async_add_when_reported[D: IntecularEntityDescription](
     """
     if exists is None:
         exists = _exists_fn
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     if not coordinator.has_faceplate:
         # Without a faceplate, nothing of one (the outlet may still list its settings).
         descriptions = [d for d in descriptions if not d.faceplate]

@@ -32,7 +32,7 @@ from homeassistant.util import dt as dt_util
 
 from .api import AvailableUpdates, IntecularError, OtaMethod, OtaTarget
 from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, FACEPLATE_MODEL, LOGGER
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .devices import faceplate_model
 from .state import DeviceState
 
@@ -169,7 +169,7 @@ class UpdateChecker:
         self._reconnects = coordinator.reconnects
 
     @callback
-    def start(self, entry: IntecularConfigEntry) -> None:
+    def start(self, entry: ConfigEntry[Any]) -> None:
         """Check now (in the background) and on schedule until the entry unloads."""
         self.coordinator.async_every(UPDATE_CHECK_INTERVAL, "firmware check", self._due)
         entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))

@@ -34,8 +34,9 @@ from .api import (
 )
 from .color_math import to_brightness, to_percent
 from .const import DOMAIN
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
 

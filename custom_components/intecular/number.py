@@ -18,8 +18,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
 from .api.protocol import EFFECT_SPEED_MAX
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 from .settings import (
     NUMBER_SETTINGS,
     NumberSetting,

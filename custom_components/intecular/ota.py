@@ -20,7 +20,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
@@ -36,7 +38,7 @@ from .api import (
     Push,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .firmware import (
     FirmwarePart,
     Module,
@@ -103,7 +105,7 @@ class OtaTracker:
         self._finishing: asyncio.Task[None] | None = None
 
     @callback
-    def start(self, entry: IntecularConfigEntry) -> None:
+    def start(self, entry: ConfigEntry[Any]) -> None:
         """Follow pushes and state until the entry unloads."""
         entry.async_on_unload(self.coordinator.add_push_listener(self.handle_push))
         entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))

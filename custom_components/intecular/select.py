@@ -16,9 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_FACEPLATE_UPDATE_METHOD
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import FACEPLATE_METHODS, faceplate_update_method
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
 

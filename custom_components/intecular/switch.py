@@ -16,8 +16,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, IntecularClient
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
 

@@ -18,8 +18,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, AccessoryNames, IntecularClient
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 PARALLEL_UPDATES = 1

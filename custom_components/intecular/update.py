@@ -26,7 +26,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OtaMethod
 from .const import OUTLET_MODEL
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import (
     FACEPLATE_METHODS,
@@ -40,6 +40,7 @@ from .firmware import (
     module_name,
 )
 from .ota import OtaTracker
+from .runtime import IntecularConfigEntry
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
 # install or check must not queue behind it. The outlet runs one update at a time;
@@ -85,22 +86,16 @@ async def async_setup_entry(
     entry: IntecularConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a firmware entity per part; check for new firmware in the background."""
-    coordinator = entry.runtime_data
-    checker = UpdateChecker(hass, coordinator)
-    trackers: dict[Module, OtaTracker] = {}
+    """Add a firmware entity per part (the check and the installs: the entry's data)."""
+    data = entry.runtime_data
 
     def create(
         coordinator: IntecularCoordinator, description: IntecularUpdateDescription
     ) -> IntecularUpdate:
-        module = description.part.module
-        if (tracker := trackers.get(module)) is None:
-            trackers[module] = tracker = OtaTracker(hass, coordinator, module, checker)
-            tracker.start(entry)
-        return IntecularUpdate(coordinator, description, tracker, checker)
+        tracker = data.trackers[description.part.module]
+        return IntecularUpdate(coordinator, description, tracker, data.checker)
 
     async_add_when_reported(entry, async_add_entities, Platform.UPDATE, UPDATES, create)
-    checker.start(entry)
 
 
 class IntecularUpdate(IntecularEntity, UpdateEntity):
