@@ -546,27 +546,43 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         moment the command was sent, so a push that arrived meanwhile (someone else was
         faster) keeps its part. ``refused`` is the translation key (with
         ``placeholders``) of the outlet's refusal, when this command has one of its own.
+        (An entity's command is a method decorated with ``entity.device_command``.)
         """
         try:
-            await self._link.wait_until_ready()
+            await self.async_wait_ready()
             since = self._sequence
             result = await command(self.client)
-        except IntecularCommandRefusedError as err:
-            if refused is None:
-                raise self._command_error(err) from err
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=refused,
-                translation_placeholders=dict(placeholders) if placeholders else None,
-            ) from err
         except IntecularError as err:
-            raise self._command_error(err) from err
+            raise self.command_error(err, refused, placeholders) from err
         if apply is not None:
             self._change(apply, since=since)
         return result
 
-    def _command_error(self, err: IntecularError) -> HomeAssistantError:
-        """How a failed command reads to the user."""
+    async def async_wait_ready(self) -> None:
+        """Return while the link is up; hold a command while a reconnect is under way.
+
+        Raises ``IntecularConnectionError`` once the outage outlasted its grace period
+        (or the link is shutting down).
+        """
+        await self._link.wait_until_ready()
+
+    def command_error(
+        self,
+        err: IntecularError,
+        refused: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
+    ) -> HomeAssistantError:
+        """How a failed command reads to the user.
+
+        ``refused`` is the translation key (with ``placeholders``) of the outlet's
+        refusal, when the command has one of its own.
+        """
+        if refused is not None and isinstance(err, IntecularCommandRefusedError):
+            return HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=refused,
+                translation_placeholders=dict(placeholders) if placeholders else None,
+            )
         key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
         return HomeAssistantError(
             translation_domain=DOMAIN,
