@@ -87,7 +87,7 @@ async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 def coordinator(entry: ConfigEntry) -> IntecularCoordinator:
     """The entry's coordinator."""
-    runtime: IntecularCoordinator = entry.runtime_data
+    runtime: IntecularCoordinator = entry.runtime_data.coordinator
     return runtime
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import re
 
 from awesomeversion import AwesomeVersion
+from homeassistant.const import Platform
 import pytest
 
 ROOT = Path(__file__).parent.parent
@@ -134,3 +135,68 @@ def test_integration_does_not_import_the_simulator() -> None:
     imports = _imported_packages(COMPONENT)
     assert ("__init__.py", "homeassistant") in imports
     assert not {f for f, package in imports if package in ("simulator", "tests")}
+
+
+def _module_name(path: Path) -> tuple[str, ...]:
+    """``api/client.py`` -> ("api", "client"); a package's ``__init__.py`` -> the package."""
+    parts = path.relative_to(COMPONENT).with_suffix("").parts
+    return parts[:-1] if parts[-1] == "__init__" else parts
+
+
+def _is_module(name: tuple[str, ...]) -> bool:
+    folder = COMPONENT.joinpath(*name)
+    return folder.with_suffix(".py").is_file() or (folder / "__init__.py").is_file()
+
+
+def _relative_imports() -> dict[tuple[str, ...], set[tuple[str, ...]]]:
+    """Each module of the integration -> the modules it imports relatively.
+
+    Every import counts, wherever it stands (``TYPE_CHECKING`` blocks, functions).
+    """
+    graph: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for path in COMPONENT.rglob("*.py"):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name[:-1]
+        imported: set[tuple[str, ...]] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.level:
+                continue
+            base = package[: len(package) - (node.level - 1)]
+            target = base + tuple(node.module.split(".")) if node.module else base
+            for alias in node.names:
+                submodule = (*target, alias.name)
+                imported.add(submodule if _is_module(submodule) else target)
+        graph[name] = imported - {name}
+    return graph
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    graph = _relative_imports()
+    assert ("coordinator",) in graph, "nothing was read"
+    done: set[tuple[str, ...]] = set()
+
+    def visit(module: tuple[str, ...], path: list[tuple[str, ...]]) -> None:
+        if module in path:
+            circle = [*path[path.index(module) :], module]
+            pytest.fail("import circle: " + " -> ".join(".".join(m) or "__init__" for m in circle))
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+def test_no_module_imports_a_platform() -> None:
+    """Home Assistant loads the platforms; what two modules share lives elsewhere."""
+    platforms = {(p.value,) for p in Platform if _is_module((p.value,))}
+    assert {("switch",), ("light",), ("update",), ("select",)} <= platforms
+    graph = _relative_imports()
+    assert not {
+        (".".join(module), imported[0])
+        for module, imports in graph.items()
+        for imported in imports
+        if imported in platforms
+    }

@@ -10,10 +10,13 @@ from homeassistant.helpers.typing import ConfigType
 
 from .api import DEFAULT_PORT, IntecularClient
 from .const import CONF_FACEPLATE, DOMAIN
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .devices import async_register_devices, faceplate_identifier
+from .firmware import Module, UpdateChecker
+from .ota import OtaTracker
 from .outlet_mqtt import async_remove_issue, async_setup_mqtt
 from .repairs import async_forget_announcement
+from .runtime import IntecularConfigEntry, IntecularData
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -38,7 +41,11 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
-    """Connect to the outlet, read its state and start listening for pushes."""
+    """Connect to the outlet, read its state and start listening for pushes.
+
+    The firmware check starts once the platforms are set up, as their entities show
+    what it finds; the install trackers follow pushes from the start.
+    """
     client = IntecularClient(
         entry.data[CONF_HOST],
         async_get_clientsession(hass),
@@ -46,9 +53,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) ->
     )
     coordinator = IntecularCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = coordinator
+    checker = UpdateChecker(hass, coordinator)
+    trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in Module}
+    entry.runtime_data = IntecularData(coordinator, checker, trackers)
     async_register_devices(hass, entry, coordinator.data.info)
     coordinator.start()
+    for tracker in trackers.values():
+        tracker.start(entry)
 
     async def _on_stop(_event: Event) -> None:
         await coordinator.async_shutdown()
@@ -56,6 +67,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) ->
     entry.async_on_unload(hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _on_stop))
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    checker.start(entry)
     async_setup_mqtt(hass, entry)
     return True
 
@@ -66,10 +78,10 @@ async def _async_entry_updated(hass: HomeAssistant, entry: IntecularConfigEntry)
     The entry changes for other reasons too (the faceplate's kind, the MQTT discovery,
     the update method); only an address change concerns the connection.
     """
-    client = entry.runtime_data.client
+    client = entry.runtime_data.coordinator.client
     address = (entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))
     if address != (client.host, client.port):
-        await entry.runtime_data.async_move(*address)
+        await entry.runtime_data.coordinator.async_move(*address)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
@@ -92,7 +104,7 @@ async def async_remove_config_entry_device(
     the user decides. The entry then forgets the faceplate; one fitted later brings its
     device and entities back. The outlet's own device goes with the entry only.
     """
-    state = entry.runtime_data.data
+    state = entry.runtime_data.coordinator.data
     if (DOMAIN, faceplate_identifier(state.info.outlet.serial)) not in device.identifiers:
         return False
     if state.info.faceplate_online:

@@ -15,9 +15,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import SensorReadings
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .outlet_mqtt import broker_connected
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0

@@ -20,8 +20,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
-from .coordinator import IntecularConfigEntry
-from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .entity import (
+    IntecularEntity,
+    IntecularEntityDescription,
+    async_add_when_reported,
+    device_command,
+)
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -89,6 +94,7 @@ class IntecularButton(IntecularEntity, ButtonEntity):
     def _fingerprint(self) -> Hashable:
         return None  # a button shows nothing but when it was last pressed
 
+    @device_command
     async def async_press(self) -> None:
         """Send the command."""
-        await self.coordinator.async_command(self.entity_description.press_fn)
+        await self.entity_description.press_fn(self.coordinator.client)

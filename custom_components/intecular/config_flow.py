@@ -26,9 +26,9 @@ from .api import (
     address,
 )
 from .const import CONF_FACEPLATE, DOMAIN, LOGGER, OUTLET_MODEL, PROBE_TIMEOUT
-from .coordinator import IntecularConfigEntry
 from .devices import faceplate_model
 from .repairs import async_announced_elsewhere, async_forget_announcement
+from .runtime import IntecularConfigEntry
 from .state import FaceplateKind
 
 _HOSTNAME = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.?$", re.I)
@@ -96,7 +96,7 @@ def has_live_link(entry: IntecularConfigEntry) -> bool:
     """Whether the entry's outlet is connected now, its identity checked on connecting."""
     if entry.state is not ConfigEntryState.LOADED:
         return False
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     return coordinator.client.connected and coordinator.last_update_success
 
 

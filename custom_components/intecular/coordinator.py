@@ -58,8 +58,6 @@ from .state import (
 )
 from .watchdog import Watchdog
 
-type IntecularConfigEntry = ConfigEntry[IntecularCoordinator]
-
 # How a failed command reads to the user, most specific first.
 _COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
     (IntecularCommandRefusedError, "command_refused"),
@@ -91,10 +89,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     reports sensors that device info does not list.
     """
 
-    config_entry: IntecularConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
-        self, hass: HomeAssistant, entry: IntecularConfigEntry, client: IntecularClient
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], client: IntecularClient
     ) -> None:
         """Set up the coordinator; nothing connects until the first refresh."""
         super().__init__(
@@ -547,27 +545,43 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         moment the command was sent, so a push that arrived meanwhile (someone else was
         faster) keeps its part. ``refused`` is the translation key (with
         ``placeholders``) of the outlet's refusal, when this command has one of its own.
+        (An entity's command is a method decorated with ``entity.device_command``.)
         """
         try:
-            await self._link.wait_until_ready()
+            await self.async_wait_ready()
             since = self._sequence
             result = await command(self.client)
-        except IntecularCommandRefusedError as err:
-            if refused is None:
-                raise self._command_error(err) from err
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=refused,
-                translation_placeholders=dict(placeholders) if placeholders else None,
-            ) from err
         except IntecularError as err:
-            raise self._command_error(err) from err
+            raise self.command_error(err, refused, placeholders) from err
         if apply is not None:
             self._change(apply, since=since)
         return result
 
-    def _command_error(self, err: IntecularError) -> HomeAssistantError:
-        """How a failed command reads to the user."""
+    async def async_wait_ready(self) -> None:
+        """Return while the link is up; hold a command while a reconnect is under way.
+
+        Raises ``IntecularConnectionError`` once the outage outlasted its grace period
+        (or the link is shutting down).
+        """
+        await self._link.wait_until_ready()
+
+    def command_error(
+        self,
+        err: IntecularError,
+        refused: str | None = None,
+        placeholders: Mapping[str, str] | None = None,
+    ) -> HomeAssistantError:
+        """How a failed command reads to the user.
+
+        ``refused`` is the translation key (with ``placeholders``) of the outlet's
+        refusal, when the command has one of its own.
+        """
+        if refused is not None and isinstance(err, IntecularCommandRefusedError):
+            return HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=refused,
+                translation_placeholders=dict(placeholders) if placeholders else None,
+            )
         key = next(key for kind, key in _COMMAND_ERRORS if isinstance(err, kind))
         return HomeAssistantError(
             translation_domain=DOMAIN,

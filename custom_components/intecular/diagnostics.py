@@ -21,7 +21,8 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
+from .runtime import IntecularConfigEntry
 
 TO_REDACT: Final = {
     # MQTT credentials and broker of the outlet's own MQTT client
@@ -67,7 +68,7 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: IntecularConfigEntry
 ) -> dict[str, Any]:
     """Entry, device state and connection statistics."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     client = coordinator.client
     stats = client.stats
     dump = {

@@ -11,6 +11,10 @@ after load, every few hours (from the coordinator), after an update finished and
 after a reconnect when the last answer is old, with its own longer timeout. It is
 skipped while the link is down. Until the first answer the update entities are
 unknown; a failed check keeps what the last answer said and is retried with backoff.
+
+How the faceplate receives its firmware (over its own Wi-Fi or handed over by the
+outlet) is an entry option, chosen with a select entity and read by the faceplate's
+update entity.
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ import asyncio
 from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
-from .api import AvailableUpdates, IntecularError, OtaTarget
-from .const import DOMAIN, FACEPLATE_MODEL, LOGGER
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .api import AvailableUpdates, IntecularError, OtaMethod, OtaTarget
+from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, FACEPLATE_MODEL, LOGGER
+from .coordinator import IntecularCoordinator
 from .devices import faceplate_model
 from .state import DeviceState
 
@@ -38,6 +44,15 @@ UPDATE_CHECK_TIMEOUT = 30.0
 UPDATE_CHECK_MAX_AGE = timedelta(hours=1)
 # A check that got no answer is retried after this, doubling up to the regular interval.
 UPDATE_CHECK_RETRY = timedelta(minutes=5)
+
+# How the faceplate receives its firmware (an entry option, the select entity's
+# options) -> the second argument of the update command (21).
+FACEPLATE_METHODS = {
+    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
+    "via_outlet": OtaMethod.VIA_OUTLET,
+}
+# The vendor's first choice; when it fails, the error suggests the other one.
+DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
 
 
 class Module(StrEnum):
@@ -52,14 +67,14 @@ class Module(StrEnum):
         return OtaTarget.OUTLET if self is Module.OUTLET else OtaTarget.FACEPLATE
 
     @property
-    def parts(self) -> tuple[Part, ...]:
+    def parts(self) -> tuple[FirmwarePart, ...]:
         """The module's firmware parts, in the order the module installs them."""
         if self is Module.OUTLET:
-            return (Part.OUTLET_WEB, Part.OUTLET_FIRMWARE)
-        return (Part.FACEPLATE_FIRMWARE,)
+            return (FirmwarePart.OUTLET_WEB, FirmwarePart.OUTLET_FIRMWARE)
+        return (FirmwarePart.FACEPLATE_FIRMWARE,)
 
 
-class Part(StrEnum):
+class FirmwarePart(StrEnum):
     """A piece of firmware with its own version (and its own update entity)."""
 
     OUTLET_FIRMWARE = "outlet_firmware"
@@ -69,24 +84,24 @@ class Part(StrEnum):
     @property
     def module(self) -> Module:
         """The module whose update installs this part."""
-        return Module.FACEPLATE if self is Part.FACEPLATE_FIRMWARE else Module.OUTLET
+        return Module.FACEPLATE if self is FirmwarePart.FACEPLATE_FIRMWARE else Module.OUTLET
 
     @property
     def phase(self) -> OtaTarget:
         """The 22/23 target that reports this part's download."""
         return {
-            Part.OUTLET_FIRMWARE: OtaTarget.OUTLET,
-            Part.OUTLET_WEB: OtaTarget.OUTLET_WEB,
-            Part.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
+            FirmwarePart.OUTLET_FIRMWARE: OtaTarget.OUTLET,
+            FirmwarePart.OUTLET_WEB: OtaTarget.OUTLET_WEB,
+            FirmwarePart.FACEPLATE_FIRMWARE: OtaTarget.FACEPLATE,
         }[self]
 
 
-def installed_version(part: Part, state: DeviceState) -> str | None:
+def installed_version(part: FirmwarePart, state: DeviceState) -> str | None:
     """What the part runs: device info (12) first, the update check (20) otherwise."""
     updates = state.updates
-    if part is Part.OUTLET_WEB:
+    if part is FirmwarePart.OUTLET_WEB:
         return updates.outlet.web_installed if updates else None
-    if part is Part.OUTLET_FIRMWARE:
+    if part is FirmwarePart.OUTLET_FIRMWARE:
         return state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
     face = state.info.faceplate
     if face is not None and face.fw_rev:
@@ -94,16 +109,16 @@ def installed_version(part: Part, state: DeviceState) -> str | None:
     return updates.faceplate.installed if updates and updates.faceplate else None
 
 
-def latest_version(part: Part, state: DeviceState) -> str | None:
+def latest_version(part: FirmwarePart, state: DeviceState) -> str | None:
     """The newest version the outlet offers for the part; None until 20 answered.
 
     The outlet says "nothing newer" by naming the installed version as available.
     """
     if (updates := state.updates) is None:
         return None
-    if part is Part.OUTLET_WEB:
+    if part is FirmwarePart.OUTLET_WEB:
         checked, available = updates.outlet.web_installed, updates.outlet.web_available
-    elif part is Part.OUTLET_FIRMWARE:
+    elif part is FirmwarePart.OUTLET_FIRMWARE:
         checked, available = updates.outlet.installed, updates.outlet.available
     elif updates.faceplate is not None:
         checked, available = updates.faceplate.installed, updates.faceplate.available
@@ -119,7 +134,7 @@ def is_newer(latest: str, installed: str | None) -> bool:
     return latest != installed
 
 
-def outdated(part: Part, state: DeviceState) -> bool:
+def outdated(part: FirmwarePart, state: DeviceState) -> bool:
     """Whether the outlet offers a newer version of the part."""
     latest = latest_version(part, state)
     return latest is not None and is_newer(latest, installed_version(part, state))
@@ -131,6 +146,12 @@ def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
         return coordinator.config_entry.title
     face = coordinator.data.faceplate
     return faceplate_model(face) if face is not None else FACEPLATE_MODEL
+
+
+def faceplate_update_method(entry: ConfigEntry[Any]) -> str:
+    """The chosen way to deliver faceplate firmware (an entry option)."""
+    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
+    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
 class UpdateChecker:
@@ -148,7 +169,7 @@ class UpdateChecker:
         self._reconnects = coordinator.reconnects
 
     @callback
-    def start(self, entry: IntecularConfigEntry) -> None:
+    def start(self, entry: ConfigEntry[Any]) -> None:
         """Check now (in the background) and on schedule until the entry unloads."""
         self.coordinator.async_every(UPDATE_CHECK_INTERVAL, "firmware check", self._due)
         entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))

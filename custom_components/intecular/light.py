@@ -34,8 +34,14 @@ from .api import (
 )
 from .color_math import to_brightness, to_percent
 from .const import DOMAIN
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
-from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .coordinator import IntecularCoordinator
+from .entity import (
+    IntecularEntity,
+    IntecularEntityDescription,
+    async_add_when_reported,
+    device_command,
+)
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -57,7 +63,7 @@ LIGHTS: tuple[IntecularLightDescription, ...] = (
         parts=frozenset({"nightlight"}),
     ),
     IntecularLightDescription(
-        key="color_nightlight",
+        key=actions.COLOR_NIGHTLIGHT_KEY,
         translation_key="nightlight",
         selector=LightSelector.NIGHTLIGHT,
         accessory=Accessory.NIGHTLIGHT,
@@ -65,7 +71,7 @@ LIGHTS: tuple[IntecularLightDescription, ...] = (
         parts=frozenset({"color_light", "indicator_light"}),
     ),
     IntecularLightDescription(
-        key="indicator",
+        key=actions.INDICATOR_KEY,
         translation_key="indicator",
         selector=LightSelector.INDICATOR,
         entity_registry_enabled_default=False,
@@ -133,11 +139,11 @@ class IntecularNightlight(IntecularEntity, LightEntity):
         light = self.coordinator.data.nightlight
         await self._set(Nightlight(False, light.brightness if light is not None else 100))
 
+    @device_command
     async def _set(self, light: Nightlight) -> None:
-        await self.coordinator.async_command(
-            lambda client: client.set_nightlight(light.on, light.brightness),
-            lambda state: replace(state, nightlight=light),
-        )
+        sent = self.coordinator.sequence
+        await self.coordinator.client.set_nightlight(light.on, light.brightness)
+        self.coordinator.async_apply(lambda state: replace(state, nightlight=light), since=sent)
 
     async def async_set_effect(self, **kwargs: Any) -> NoReturn:
         """The white nightlight has no effects."""
@@ -322,12 +328,12 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         """Switch every LED off (the device keeps the colours)."""
         await self._send(color_math.turned_off(self._selector, self._now()))
 
+    @device_command
     async def _send(self, command: ColorLight) -> None:
         """Send a command; show it at once unless the device's own report came first."""
-        await self.coordinator.async_command(
-            lambda client: client.set_color_light(command),
-            lambda state: state.with_color_array(command),
-        )
+        sent = self.coordinator.sequence
+        await self.coordinator.client.set_color_light(command)
+        self.coordinator.async_apply(lambda state: state.with_color_array(command), since=sent)
 
     # --- actions ---------------------------------------------------------------------
 

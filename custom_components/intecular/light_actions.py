@@ -1,4 +1,4 @@
-"""The Aura light's actions: their schemas, and their input checked before it is sent.
+"""The Aura light's actions: the lights they target, their schemas, their input checked.
 
 Bad input raises a translated ``ServiceValidationError`` and nothing reaches the outlet.
 The schemas only take the shape apart; ranges and counts are checked here so the
@@ -20,6 +20,12 @@ from .api import ColorMode
 from .api.protocol import EFFECT_SPEED_MAX
 from .color_math import EFFECT_MODES, MAX_EFFECT_COLORS, STARRY_NIGHT_COLORS
 from .const import DOMAIN
+
+# The description keys of the Aura's colour lights (light.py): the actions' only targets.
+# The unique id of an entity is "<outlet serial>_<key>".
+COLOR_NIGHTLIGHT_KEY: Final = "color_nightlight"
+INDICATOR_KEY: Final = "indicator"
+COLOR_LIGHT_KEYS: Final = frozenset({COLOR_NIGHTLIGHT_KEY, INDICATOR_KEY})
 
 SERVICE_SET_EFFECT: Final = "set_effect"
 SERVICE_SET_LED_COLORS: Final = "set_led_colors"

@@ -18,8 +18,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
 from .api.protocol import EFFECT_SPEED_MAX
-from .coordinator import IntecularConfigEntry
-from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .entity import (
+    IntecularEntity,
+    IntecularEntityDescription,
+    async_add_when_reported,
+    device_command,
+)
+from .runtime import IntecularConfigEntry
 from .settings import (
     NUMBER_SETTINGS,
     NumberSetting,
@@ -135,12 +140,13 @@ class IntecularNumber(IntecularEntity, NumberEntity):
     def _fingerprint(self) -> Hashable:
         return self.native_value
 
+    @device_command
     async def async_set_native_value(self, value: float) -> None:
         """Send the new value to the outlet."""
         description = self.entity_description
-        apply_fn = description.apply_fn
-        state = self.coordinator.data
-        await self.coordinator.async_command(
-            lambda client: description.set_fn(client, state, value),
-            (lambda s: apply_fn(s, value)) if apply_fn else None,
-        )
+        coordinator = self.coordinator
+        sent = coordinator.sequence
+        await description.set_fn(coordinator.client, coordinator.data, value)
+        if (apply_fn := description.apply_fn) is not None:
+            # What the outlet acknowledged, unless it reported otherwise since.
+            coordinator.async_apply(lambda state: apply_fn(state, value), since=sent)

@@ -20,7 +20,9 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_call_later
@@ -36,10 +38,10 @@ from .api import (
     Push,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .firmware import (
+    FirmwarePart,
     Module,
-    Part,
     UpdateChecker,
     installed_version,
     latest_version,
@@ -61,13 +63,13 @@ OTA_REBOOT_TIMEOUT = timedelta(minutes=5)
 class _Install:
     """One update being followed."""
 
-    parts: tuple[Part, ...]  # what it installs (in order)
-    before: dict[Part, str | None]
-    expected: dict[Part, str]  # the versions 20 offered; empty when unknown
+    parts: tuple[FirmwarePart, ...]  # what it installs (in order)
+    before: dict[FirmwarePart, str | None]
+    expected: dict[FirmwarePart, str]  # the versions 20 offered; empty when unknown
     method: OtaMethod | None
     waiter: asyncio.Future[None] | None = None  # None: started elsewhere (the app)
     progressed: set[OtaTarget] = field(default_factory=set)
-    finished: set[Part] = field(default_factory=set)  # parts whose result was a success
+    finished: set[FirmwarePart] = field(default_factory=set)  # parts whose result was a success
     percentage: int | None = None
     downloaded: bool = False  # the last part downloaded; now rebooting
     checked: bool = False  # 20 answered after the web partition was installed
@@ -103,7 +105,7 @@ class OtaTracker:
         self._finishing: asyncio.Task[None] | None = None
 
     @callback
-    def start(self, entry: IntecularConfigEntry) -> None:
+    def start(self, entry: ConfigEntry[Any]) -> None:
         """Follow pushes and state until the entry unloads."""
         entry.async_on_unload(self.coordinator.add_push_listener(self.handle_push))
         entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
@@ -124,7 +126,7 @@ class OtaTracker:
         """Whether an update of this module is under way."""
         return self._install is not None
 
-    def installing(self, part: Part) -> bool:
+    def installing(self, part: FirmwarePart) -> bool:
         """Whether the update under way installs ``part``."""
         return self._install is not None and part in self._install.parts
 
@@ -249,7 +251,7 @@ class OtaTracker:
         if part is not install.parts[-1]:
             return  # the web partition is done; the firmware phase follows
         install.percentage = 100
-        if part is Part.OUTLET_WEB:
+        if part is FirmwarePart.OUTLET_WEB:
             # Web only: the outlet does not restart. Read the new version and finish.
             self._cancel_timer()
             self._finishing = self.coordinator.config_entry.async_create_background_task(
@@ -319,11 +321,11 @@ class OtaTracker:
 
     def _record_web(self, install: _Install) -> None:
         """The outlet reported the web partition installed: show it until 20 says more."""
-        web = install.expected.get(Part.OUTLET_WEB)
-        if web is None or Part.OUTLET_WEB not in install.finished or install.checked:
+        web = install.expected.get(FirmwarePart.OUTLET_WEB)
+        if web is None or FirmwarePart.OUTLET_WEB not in install.finished or install.checked:
             return
         state = self.coordinator.data
-        if state.updates is None or installed_version(Part.OUTLET_WEB, state) == web:
+        if state.updates is None or installed_version(FirmwarePart.OUTLET_WEB, state) == web:
             return
         outlet = replace(state.updates.outlet, web_installed=web)
         updates = replace(state.updates, outlet=outlet)

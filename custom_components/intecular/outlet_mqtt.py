@@ -28,7 +28,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_MQTT_DISCOVERY, DOMAIN, LOGGER
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 MQTT_CHECK_INTERVAL = timedelta(minutes=10)
@@ -61,7 +62,7 @@ async def async_set_discovery(
     hass: HomeAssistant, entry: IntecularConfigEntry, *, publish: bool
 ) -> None:
     """Send (callback 27, command 2) or clear (command 1) the outlet's discovery; remember it."""
-    await entry.runtime_data.async_command(
+    await entry.runtime_data.coordinator.async_command(
         lambda client: client.send_mqtt_discovery(publish), refused="mqtt_discovery_refused"
     )
     hass.config_entries.async_update_entry(
@@ -74,7 +75,7 @@ def duplicates_likely(hass: HomeAssistant, entry: IntecularConfigEntry) -> bool:
     """The rule of this module's docstring."""
     return (
         CONF_MQTT_DISCOVERY not in entry.data
-        and broker_connected(entry.runtime_data.data) is True
+        and broker_connected(entry.runtime_data.coordinator.data) is True
         and bool(hass.config_entries.async_entries(MQTT_DOMAIN))
     )
 
@@ -101,7 +102,7 @@ def async_update_issue(hass: HomeAssistant, entry: IntecularConfigEntry) -> None
 @callback
 def async_setup_mqtt(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
     """Check the broker connection now and then; keep the repair issue current."""
-    coordinator = entry.runtime_data
+    coordinator = entry.runtime_data.coordinator
     likely: bool | None = None
 
     @callback

@@ -19,8 +19,8 @@ import voluptuous as vol
 
 from .api import DEFAULT_PORT, address
 from .const import DOMAIN, LOGGER
-from .coordinator import IntecularConfigEntry
 from .outlet_mqtt import async_set_discovery
+from .runtime import IntecularConfigEntry
 
 ISSUE_ANNOUNCED_ELSEWHERE = "announced_elsewhere"
 

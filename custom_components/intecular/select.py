@@ -15,26 +15,12 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import OtaMethod
 from .const import CONF_FACEPLATE_UPDATE_METHOD
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .firmware import FACEPLATE_METHODS, faceplate_update_method
+from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
-
-# Faceplate update method (select entity option) -> the second argument of the update command (21).
-FACEPLATE_METHODS = {
-    "faceplate_wifi": OtaMethod.FACEPLATE_WIFI,
-    "via_outlet": OtaMethod.VIA_OUTLET,
-}
-# The vendor's first choice; when it fails, the error suggests the other one.
-DEFAULT_FACEPLATE_METHOD = "faceplate_wifi"
-
-
-def faceplate_update_method(entry: IntecularConfigEntry) -> str:
-    """The chosen way to deliver faceplate firmware (an entry option)."""
-    method = entry.options.get(CONF_FACEPLATE_UPDATE_METHOD, DEFAULT_FACEPLATE_METHOD)
-    return method if method in FACEPLATE_METHODS else DEFAULT_FACEPLATE_METHOD
 
 
 @dataclass(frozen=True, kw_only=True)

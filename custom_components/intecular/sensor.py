@@ -35,8 +35,8 @@ from homeassistant.helpers.typing import StateType
 
 from .api import SensorReadings
 from .compat import PARTS_PER_MILLION
-from .coordinator import IntecularConfigEntry
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 PARALLEL_UPDATES = 0

@@ -30,9 +30,8 @@ from . import light_actions
 from .api.protocol import OCCUPANCY_CALIBRATION_MAX, OCCUPANCY_CALIBRATION_MIN
 from .compat import device_config_entry_ids
 from .const import DOMAIN
-from .coordinator import IntecularConfigEntry
-from .light import LIGHTS
 from .outlet_mqtt import async_set_discovery
+from .runtime import IntecularConfigEntry
 from .state import FaceplateKind
 
 SERVICE_CALIBRATE_OCCUPANCY = "calibrate_occupancy"
@@ -94,7 +93,7 @@ def _check_range(key: str, value: float, bounds: tuple[float, float], unit: str)
 
 def _pro_faceplate(entry: IntecularConfigEntry, missing: str) -> None:
     """The sensors of these calibrations are on a Pro faceplate, which must be there."""
-    state = entry.runtime_data.data
+    state = entry.runtime_data.coordinator.data
     if FaceplateKind.of(state.faceplate) is not FaceplateKind.PRO:
         raise _invalid(missing, name=entry.title)
     if not state.faceplate_available:
@@ -120,7 +119,7 @@ async def _calibrate_occupancy(call: ServiceCall) -> None:
         )
     entry = _entry(call)
     _pro_faceplate(entry, "no_occupancy_sensor")
-    await entry.runtime_data.async_command(
+    await entry.runtime_data.coordinator.async_command(
         lambda client: client.calibrate_occupancy(int(seconds)),
         refused="occupancy_calibration_refused",
     )
@@ -134,7 +133,7 @@ async def _calibrate_temperature_humidity(call: ServiceCall) -> None:
     _check_range("humidity_out_of_range", humidity, HUMIDITY_RANGE, "%")
     entry = _entry(call)
     _pro_faceplate(entry, "no_climate_sensor")
-    await entry.runtime_data.async_command(
+    await entry.runtime_data.coordinator.async_command(
         lambda client: client.calibrate_temperature_humidity(celsius, humidity),
         refused="climate_calibration_refused",
     )
@@ -147,16 +146,12 @@ def _discovery(publish: bool) -> Handler:
     async def handle(call: ServiceCall) -> None:
         """Send or clear the outlet's own Home Assistant discovery (callback 27, commands 2/1)."""
         entry = _entry(call)
-        if not entry.runtime_data.data.mqtt_enabled:
+        if not entry.runtime_data.coordinator.data.mqtt_enabled:
             raise _invalid("mqtt_disabled", name=entry.title)
         await async_set_discovery(call.hass, entry, publish=publish)
 
     return handle
 
-
-# The description keys of the Aura's colour lights: the light actions' only targets.
-# The unique id of an entity is "<outlet serial>_<key>".
-COLOR_LIGHT_KEYS: Final = frozenset(d.key for d in LIGHTS if d.selector is not None)
 
 LIGHT_ACTIONS: Final[dict[str, tuple[VolDictType, str]]] = {
     light_actions.SERVICE_SET_EFFECT: (light_actions.SET_EFFECT_SCHEMA, "async_set_effect"),
@@ -171,7 +166,7 @@ def _is_color_light(entry: er.RegistryEntry) -> bool:
     return (
         entry.platform == DOMAIN
         and entry.domain == Platform.LIGHT
-        and any(entry.unique_id.endswith(f"_{key}") for key in COLOR_LIGHT_KEYS)
+        and any(entry.unique_id.endswith(f"_{key}") for key in light_actions.COLOR_LIGHT_KEYS)
     )
 
 

@@ -16,8 +16,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, IntecularClient
-from .coordinator import IntecularConfigEntry
-from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .entity import (
+    IntecularEntity,
+    IntecularEntityDescription,
+    async_add_when_reported,
+    device_command,
+)
+from .runtime import IntecularConfigEntry
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
 
@@ -121,11 +126,12 @@ class IntecularSwitch(IntecularEntity, SwitchEntity):
         """Switch off."""
         await self._set(False)
 
+    @device_command
     async def _set(self, on: bool) -> None:
         description = self.entity_description
-        apply_fn = description.apply_fn
-        state = self.coordinator.data
-        await self.coordinator.async_command(
-            lambda client: description.set_fn(client, state, on),
-            (lambda state: apply_fn(state, on)) if apply_fn else None,
-        )
+        coordinator = self.coordinator
+        sent = coordinator.sequence
+        await description.set_fn(coordinator.client, coordinator.data, on)
+        if (apply_fn := description.apply_fn) is not None:
+            # What the outlet acknowledged, unless it reported otherwise since.
+            coordinator.async_apply(lambda state: apply_fn(state, on), since=sent)

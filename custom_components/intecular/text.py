@@ -17,9 +17,14 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Accessory, AccessoryNames, IntecularClient
-from .coordinator import IntecularConfigEntry
-from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
+from .api import Accessory, AccessoryNames
+from .entity import (
+    IntecularEntity,
+    IntecularEntityDescription,
+    async_add_when_reported,
+    device_command,
+)
+from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
 PARALLEL_UPDATES = 1
@@ -104,20 +109,18 @@ class IntecularNameText(IntecularEntity, TextEntity):
     def _fingerprint(self) -> Hashable:
         return self.native_value
 
+    @device_command
     async def async_set_value(self, value: str) -> None:
         """Rename: read the names now, change only this one, write the list back.
 
         The names are never pushed, so the cached list may miss a rename made in the
         vendor app since it was read; sending it would undo that rename.
         """
-        accessory = self.entity_description.named
-        written: list[AccessoryNames] = []
-
-        async def rename(client: IntecularClient) -> None:
-            current = await client.get_accessory_names()
-            new = AccessoryNames({**current.names, accessory: value})
-            await client.set_accessory_names(new)
-            written.append(new)
-
-        await self.coordinator.async_command(rename, lambda state: replace(state, names=written[0]))
-        await self.coordinator.async_read_names()
+        coordinator = self.coordinator
+        client = coordinator.client
+        sent = coordinator.sequence
+        current = await client.get_accessory_names()
+        new = AccessoryNames({**current.names, self.entity_description.named: value})
+        await client.set_accessory_names(new)
+        coordinator.async_apply(lambda state: replace(state, names=new), since=sent)
+        await coordinator.async_read_names()

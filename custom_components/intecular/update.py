@@ -26,19 +26,21 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import OtaMethod
 from .const import OUTLET_MODEL
-from .coordinator import IntecularConfigEntry, IntecularCoordinator
+from .coordinator import IntecularCoordinator
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import (
+    FACEPLATE_METHODS,
+    FirmwarePart,
     Module,
-    Part,
     UpdateChecker,
+    faceplate_update_method,
     installed_version,
     is_newer,
     latest_version,
     module_name,
 )
 from .ota import OtaTracker
-from .select import FACEPLATE_METHODS, faceplate_update_method
+from .runtime import IntecularConfigEntry
 
 # An install waits for the whole update (minutes, through a reboot); a second entity's
 # install or check must not queue behind it. The outlet runs one update at a time;
@@ -50,7 +52,7 @@ PARALLEL_UPDATES = 0
 class IntecularUpdateDescription(IntecularEntityDescription, UpdateEntityDescription):
     """The firmware of one part."""
 
-    part: Part
+    part: FirmwarePart
 
 
 UPDATES = (
@@ -59,21 +61,21 @@ UPDATES = (
         translation_key="outlet_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.OUTLET_FIRMWARE,
+        part=FirmwarePart.OUTLET_FIRMWARE,
     ),
     IntecularUpdateDescription(
         key="outlet_web_interface",
         translation_key="outlet_web_interface",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.OUTLET_WEB,
+        part=FirmwarePart.OUTLET_WEB,
     ),
     IntecularUpdateDescription(
         key="faceplate_firmware",
         translation_key="faceplate_firmware",
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
-        part=Part.FACEPLATE_FIRMWARE,
+        part=FirmwarePart.FACEPLATE_FIRMWARE,
         faceplate=True,
     ),
 )
@@ -84,22 +86,16 @@ async def async_setup_entry(
     entry: IntecularConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a firmware entity per part; check for new firmware in the background."""
-    coordinator = entry.runtime_data
-    checker = UpdateChecker(hass, coordinator)
-    trackers: dict[Module, OtaTracker] = {}
+    """Add a firmware entity per part (the check and the installs: the entry's data)."""
+    data = entry.runtime_data
 
     def create(
         coordinator: IntecularCoordinator, description: IntecularUpdateDescription
     ) -> IntecularUpdate:
-        module = description.part.module
-        if (tracker := trackers.get(module)) is None:
-            trackers[module] = tracker = OtaTracker(hass, coordinator, module, checker)
-            tracker.start(entry)
-        return IntecularUpdate(coordinator, description, tracker, checker)
+        tracker = data.trackers[description.part.module]
+        return IntecularUpdate(coordinator, description, tracker, data.checker)
 
     async_add_when_reported(entry, async_add_entities, Platform.UPDATE, UPDATES, create)
-    checker.start(entry)
 
 
 class IntecularUpdate(IntecularEntity, UpdateEntity):
@@ -126,7 +122,7 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
         self.async_on_remove(self._tracker.add_listener(self._tracker_changed))
 
     @property
-    def _part(self) -> Part:
+    def _part(self) -> FirmwarePart:
         return self.entity_description.part
 
     @property
@@ -137,9 +133,9 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
     @property
     def title(self) -> str:
         """The software: "InvisOutlet firmware", "InvisDeco Pro firmware"."""
-        if self._part is Part.OUTLET_WEB:
+        if self._part is FirmwarePart.OUTLET_WEB:
             return f"{OUTLET_MODEL} web interface"
-        if self._part is Part.OUTLET_FIRMWARE:
+        if self._part is FirmwarePart.OUTLET_FIRMWARE:
             return f"{OUTLET_MODEL} firmware"
         return f"{module_name(Module.FACEPLATE, self.coordinator)} firmware"
 

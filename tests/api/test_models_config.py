@@ -1,4 +1,4 @@
-"""config.py and firmware.py without a socket: the configuration and firmware models."""
+"""config.py and updates.py without a socket: the configuration and firmware models."""
 
 from __future__ import annotations
 

@@ -19,9 +19,8 @@ from custom_components.intecular.api import (
     SensorReadings,
 )
 from custom_components.intecular.const import DOMAIN
-from custom_components.intecular.coordinator import IntecularCoordinator
 from simulator import SimulatedOutlet
-from tests.integration.common import SLUG
+from tests.integration.common import SLUG, coordinator_of
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
 OUTLET_2 = f"switch.{SLUG}_outlet_2"
@@ -44,12 +43,6 @@ async def poll(condition: Callable[[], Any], what: str, timeout: float = WAIT) -
                 await asyncio.sleep(0.002)
     except TimeoutError:
         raise AssertionError(f"still waiting after {timeout} s for {what}") from None
-
-
-def coordinator_of(entry: MockConfigEntry) -> IntecularCoordinator:
-    """The entry's coordinator."""
-    coordinator: IntecularCoordinator = entry.runtime_data
-    return coordinator
 
 
 async def settle(hass: HomeAssistant, entry: MockConfigEntry, *, idle: bool = True) -> None:

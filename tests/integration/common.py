@@ -17,10 +17,17 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.intecular.const import DOMAIN
+from custom_components.intecular.coordinator import IntecularCoordinator
 from simulator import SimulatedOutlet
 
 SERIAL = "0019B2E7C4"  # the outlet serial of protocol.md's examples
 SLUG = "invisoutlet_e7c4"  # entity ids derive from the title "InvisOutlet E7C4"
+
+
+def coordinator_of(entry: MockConfigEntry) -> IntecularCoordinator:
+    """The coordinator of a loaded entry (its runtime data holds it)."""
+    coordinator: IntecularCoordinator = entry.runtime_data.coordinator
+    return coordinator
 
 
 def free_port() -> int:
@@ -81,7 +88,7 @@ async def timers_fire_while_down(
     interval: timedelta,
 ) -> str:
     """Take the outlet down, let ``interval`` pass, return what the integration logged."""
-    coordinator = entry.runtime_data
+    coordinator = coordinator_of(entry)
     await sim.reboot(delay=3600)
     await wait_until(hass, lambda: not coordinator.client.connected)
     caplog.set_level(logging.DEBUG, "custom_components.intecular")

@@ -13,7 +13,7 @@ from custom_components.intecular.api import Callback, ColorLight
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import wait_until
+from .common import coordinator_of, wait_until
 
 PRO_LIGHT = "light.invisdeco_pro_e7c4_nightlight"
 AURA_LIGHT = "light.invisdeco_aura_e7c4_nightlight"
@@ -61,5 +61,5 @@ async def action(hass: HomeAssistant, service: str, entity_id: str, **data: Any)
 
 async def pushed(hass: HomeAssistant, entry: MockConfigEntry, sim: SimulatedOutlet) -> None:
     """Wait until Home Assistant holds exactly what the device pushed (18)."""
-    coordinator = entry.runtime_data
+    coordinator = coordinator_of(entry)
     await wait_until(hass, lambda: coordinator.data.color_light == array(sim))

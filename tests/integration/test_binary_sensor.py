@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator import SimulatedOutlet
 
-from .common import wait_for_state, wait_until
+from .common import coordinator_of, wait_for_state, wait_until
 from .entities import snapshot_entities
 
 OCCUPANCY = "binary_sensor.invisdeco_pro_e7c4_occupancy"
@@ -79,7 +79,7 @@ async def test_calibration_never_shows_presence(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """During a real calibration run (callback 26) occupancy is never on."""
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     shown: list[tuple[str, str]] = []
     # Runs after the entities (added later), so it sees what each push made them show.
     remove = coordinator.async_add_listener(
@@ -138,7 +138,7 @@ async def test_connection_unavailable_with_the_outlet(
     """Only a lost outlet makes the connection sensor itself unavailable."""
     simulator.timings.reboot_delay = 1.0
     await simulator.reboot()
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await wait_until(hass, lambda: coordinator.disconnected_since is not None)
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=6))
     await wait_for_state(hass, CONNECTION, STATE_UNAVAILABLE)

@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, wait_for_state, wait_until
+from .common import SERIAL, coordinator_of, find_device, wait_for_state, wait_until
 
 RESTART = "button.invisoutlet_e7c4_restart"
 RESTART_FACEPLATE = "button.invisdeco_pro_e7c4_restart"
@@ -72,7 +72,7 @@ async def test_restart_outlet(
     await press(hass, RESTART)
     await wait_until(hass, lambda: simulator.state.boot_count == 1)
     assert (5, None) in simulator.requests
-    await wait_until(hass, lambda: init_integration.runtime_data.reconnects == 1)
+    await wait_until(hass, lambda: coordinator_of(init_integration).reconnects == 1)
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: OUTLET_1}, blocking=True)
     assert simulator.state.outlets.outlet_1 is True
 
@@ -85,7 +85,7 @@ async def test_restart_faceplate(
     assert (24, None) in simulator.requests
     assert simulator.state.faceplate.restarting
     await wait_until(hass, lambda: not simulator.state.faceplate.restarting)
-    assert init_integration.runtime_data.reconnects == 0
+    assert coordinator_of(init_integration).reconnects == 0
     assert simulator.state.boot_count == 0
 
 

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, SLUG, free_port, wait_until
+from .common import SERIAL, SLUG, coordinator_of, free_port, wait_until
 from .conftest import FAST
 
 
@@ -123,7 +123,7 @@ async def test_zeroconf_known_outlet_moved_takes_the_connection_along(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """The outlet no longer answers where it was and shows up elsewhere: followed."""
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await simulator.stop()  # gone from its old address
     await wait_until(hass, lambda: not coordinator.client.connected)
     async with SimulatedOutlet("pro", serial=SERIAL, seed=8, sensor_interval=0, **FAST) as moved:

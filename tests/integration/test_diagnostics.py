@@ -18,7 +18,7 @@ from syrupy.filters import props
 from custom_components.intecular import diagnostics
 from simulator import SimulatedOutlet
 
-from .common import wait_until
+from .common import coordinator_of, wait_until
 
 REDACTED = "**REDACTED**"
 
@@ -45,7 +45,7 @@ async def test_diagnostics(
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
     # The update check (20) answers after load.
-    await wait_until(hass, lambda: init_integration.runtime_data.data.updates is not None)
+    await wait_until(hass, lambda: coordinator_of(init_integration).data.updates is not None)
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
     assert diagnostics == snapshot(exclude=props("port", "frames_received"))
@@ -108,7 +108,7 @@ async def test_diagnostics_leak_nothing_that_identifies_the_outlet(
     )
     await hass.config_entries.async_reload(init_integration.entry_id)
     await hass.async_block_till_done()
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     assert coordinator.data.config.network.ip == planted["outlet ip"]
 
     # malformed frames whose errors quote what they carried

@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, SLUG, find_device, free_port, wait_for_state, wait_until
+from .common import SERIAL, SLUG, coordinator_of, find_device, free_port, wait_for_state, wait_until
 from .conftest import FAST
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
@@ -70,7 +70,7 @@ async def test_reboot_unavailable_after_grace_then_state_reread(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A reboot longer than the grace period: unavailable, then back with fresh state."""
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     simulator.timings.reboot_delay = 1.0
     await simulator.reboot()
     await wait_until(hass, lambda: coordinator.disconnected_since is not None)
@@ -96,7 +96,7 @@ async def test_short_drop_never_shows_unavailable(
     seen: list[str] = []
     hass.bus.async_listen("state_changed", lambda event: seen.append(event.data["new_state"].state))
     await simulator.drop_connections()
-    await wait_until(hass, lambda: init_integration.runtime_data.reconnects == 1)
+    await wait_until(hass, lambda: coordinator_of(init_integration).reconnects == 1)
     assert simulator.connection_count == 1
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
     await hass.async_block_till_done()
@@ -127,7 +127,7 @@ async def test_faceplate_swap_moves_the_device(
     assert device is not None
     assert device.serial_number == simulator.faceplate_serial
     await simulator.swap_faceplate("1A2B3C4D5E6")
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await wait_until(
         hass,
         lambda: (
@@ -167,7 +167,7 @@ async def test_silent_faceplate_marks_readings_stale(
     with patch("custom_components.intecular.coordinator.SENSOR_SILENCE_TIMEOUT", 0.05):
         config_entry.add_to_hass(hass)
         await hass.config_entries.async_setup(config_entry.entry_id)
-        coordinator = config_entry.runtime_data
+        coordinator = coordinator_of(config_entry)
         coordinator.async_add_listener(lambda: seen.append(coordinator.data.faceplate_available))
 
         def after(*values: bool) -> bool:
@@ -195,7 +195,7 @@ async def test_another_outlet_at_the_address_is_never_adopted(
         hass.config_entries.async_update_entry(
             init_integration, data={**init_integration.data, CONF_PORT: other.port}
         )
-        coordinator = init_integration.runtime_data
+        coordinator = coordinator_of(init_integration)
         # The live connection tries the new address, finds the wrong serial, keeps trying.
         await wait_until(
             hass,

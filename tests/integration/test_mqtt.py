@@ -20,7 +20,7 @@ from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.outlet_mqtt import MQTT_CHECK_INTERVAL
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, timers_fire_while_down, wait_for_state, wait_until
+from .common import SERIAL, coordinator_of, timers_fire_while_down, wait_for_state, wait_until
 
 BROKER = "binary_sensor.invisoutlet_e7c4_mqtt_broker"
 MQTT_ON = {
@@ -113,7 +113,7 @@ async def test_failed_check_keeps_the_last_answer(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """A check the outlet does not answer changes nothing; the next one is on time."""
-    init_integration.runtime_data.client.request_timeout = 0.05
+    coordinator_of(init_integration).client.request_timeout = 0.05
     simulator.faults.drop_replies = True
     async_fire_time_changed(hass, dt_util.utcnow() + MQTT_CHECK_INTERVAL + timedelta(seconds=1))
     await wait_until(hass, lambda: CHECK in simulator.requests)

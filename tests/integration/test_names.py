@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.intecular.const import NAMES_REFRESH_INTERVAL
 from simulator import SimulatedOutlet
 
-from .common import SLUG, wait_until
+from .common import SLUG, coordinator_of, wait_until
 
 OUTLET_1 = f"switch.{SLUG}_outlet_1"
 OUTLET_2 = f"switch.{SLUG}_outlet_2"
@@ -89,7 +89,7 @@ async def test_failing_periodic_read_changes_nothing(
 ) -> None:
     """An outlet that does not answer the periodic read keeps the names it had."""
     caplog.set_level(logging.DEBUG, logger="custom_components.intecular")
-    init_integration.runtime_data.client.request_timeout = 0.05
+    coordinator_of(init_integration).client.request_timeout = 0.05
     simulator.faults.drop_replies = True
     await simulator.set_names({1: "Kettle"})
     async_fire_time_changed(hass, dt_util.utcnow() + NAMES_REFRESH_INTERVAL)

@@ -24,13 +24,12 @@ from custom_components.intecular import (
     update,
 )
 from custom_components.intecular.api import OutletStates
-from custom_components.intecular.coordinator import IntecularCoordinator
 from custom_components.intecular.entity import IntecularEntity, IntecularEntityDescription
 from custom_components.intecular.state import STATE_FIELDS
 from simulator import SimulatedOutlet
 from simulator.wire import Callback
 
-from .common import wait_for_state, wait_until
+from .common import coordinator_of, wait_for_state, wait_until
 
 PRO = "sensor.invisdeco_pro_e7c4"
 TEMPERATURE = f"{PRO}_temperature"
@@ -71,7 +70,7 @@ async def activity(
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         # the optional parts and the firmware check are read in the background
-        data = lambda: _coordinator(config_entry).data  # noqa: E731
+        data = lambda: coordinator_of(config_entry).data  # noqa: E731
         await wait_until(
             hass,
             lambda: None not in (data().updates, data().names, data().sensors, data().nightlight),
@@ -80,14 +79,9 @@ async def activity(
         yield seen
 
 
-def _coordinator(entry: MockConfigEntry) -> IntecularCoordinator:
-    coordinator: IntecularCoordinator = entry.runtime_data
-    return coordinator
-
-
 async def _handled(hass: HomeAssistant, entry: MockConfigEntry, frames: int) -> None:
     """Wait until the client has read ``frames`` more frames, and everything settled."""
-    stats = _coordinator(entry).client.stats
+    stats = coordinator_of(entry).client.stats
     target = stats.frames + frames
     await wait_until(hass, lambda: stats.frames >= target)
     await hass.async_block_till_done()
@@ -100,7 +94,7 @@ async def test_unchanged_push_wakes_no_entity(
     simulator: SimulatedOutlet,
 ) -> None:
     """The faceplate pushing what it pushed before writes no state, wakes no entity."""
-    stats = _coordinator(config_entry).client.stats
+    stats = coordinator_of(config_entry).client.stats
     for _ in range(3):
         await simulator.push_sensors()
         await _handled(hass, config_entry, 1)
@@ -151,7 +145,7 @@ async def test_reconnect_refreshes_every_entity(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A new link is a whole new state: every entity looks at it again."""
-    coordinator = _coordinator(config_entry)
+    coordinator = coordinator_of(config_entry)
     await simulator.drop_connections()
     await wait_until(hass, lambda: coordinator.reconnects == 1 and coordinator.link_ready)
     await hass.async_block_till_done()
@@ -171,7 +165,7 @@ async def test_repeated_push_after_a_reconnect_is_handled(
     simulator: SimulatedOutlet,
 ) -> None:
     """A new link forgets the pushes of the old one: nothing stale is suppressed."""
-    coordinator = _coordinator(config_entry)
+    coordinator = coordinator_of(config_entry)
     stats = coordinator.client.stats
     for _ in range(2):
         await simulator.push_sensors()
@@ -199,7 +193,7 @@ async def test_repeated_push_corrects_a_change_made_meanwhile(
     An acknowledged command is applied at once; when the outlet then pushes what it
     pushed before, that push is the truth and is shown.
     """
-    coordinator = _coordinator(config_entry)
+    coordinator = coordinator_of(config_entry)
     await simulator.set_outlet(1, True)
     await wait_for_state(hass, OUTLET_1, STATE_ON)
     coordinator.async_apply(
@@ -220,7 +214,7 @@ async def test_a_push_held_back_before_the_outlet_is_verified_is_not_taken_for_a
 
     When the outlet sends it again once the link is verified, it is applied.
     """
-    coordinator = _coordinator(config_entry)
+    coordinator = coordinator_of(config_entry)
     link = coordinator._link
     assert hass.states.get(OUTLET_1).state == STATE_OFF
     frames = coordinator.client.stats.frames
@@ -241,7 +235,7 @@ async def test_sensor_silence_ends_with_a_repeated_push(
     simulator: SimulatedOutlet,
 ) -> None:
     """Readings gone stale come back with the faceplate's next push, even an unchanged one."""
-    coordinator = _coordinator(config_entry)
+    coordinator = coordinator_of(config_entry)
     for _ in range(2):
         await simulator.push_sensors()
         await _handled(hass, config_entry, 1)

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.intecular.const import CONF_MQTT_DISCOVERY, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, wait_until
+from .common import SERIAL, coordinator_of, find_device, wait_until
 
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://192.168.7.20"}}
 FIX_URL = "/api/repairs/issues/fix"
@@ -170,7 +170,7 @@ async def test_issue_follows_the_broker_connection(
     assert issue(hass, init_integration) is not None
     await simulator.set_config(sys_prefs={"mqtt": {"enabled": 0}})
     await simulator.drop_connections()  # re-read after the reconnect
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await wait_until(hass, lambda: coordinator.reconnects == 1)
     assert issue(hass, init_integration) is None
 

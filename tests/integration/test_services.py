@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.const import CONF_MQTT_DISCOVERY, DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, wait_until
+from .common import SERIAL, coordinator_of, find_device, wait_until
 
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://192.168.7.20"}}
 
@@ -110,7 +110,7 @@ async def test_calibrate_with_faceplate_offline(
 ) -> None:
     """A faceplate known to be offline: said so, without asking the outlet."""
     await simulator.set_faceplate_online(False)
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await wait_until(hass, lambda: not coordinator.data.faceplate_available)
     simulator.requests.clear()
     with pytest.raises(HomeAssistantError) as err:
@@ -231,7 +231,7 @@ async def test_send_and_clear_discovery(
     """27/2 publishes, 27/1 removes the outlet's own discovery; the entry remembers."""
     await simulator.set_config(sys_prefs=MQTT_ON)
     await simulator.drop_connections()  # the integration reads the new configuration
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     await wait_until(hass, lambda: coordinator.data.mqtt_connected is True)
 
     await call(hass, "send_mqtt_discovery", {"device_id": outlet_device(hass)})

@@ -35,7 +35,7 @@ from custom_components.intecular.settings import (
 )
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, wait_for_state
+from .common import SERIAL, coordinator_of, find_device, wait_for_state
 
 SETTING_KEYS = {s.key for s in (*SWITCH_SETTINGS, *NUMBER_SETTINGS)}
 OUTLET_KEYS = {
@@ -232,7 +232,7 @@ async def test_unconfirmed_write_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """The outlet does not confirm the write: a translated error, the old value stays."""
-    init_integration.runtime_data.client.request_timeout = 0.05
+    coordinator_of(init_integration).client.request_timeout = 0.05
     simulator.faults.drop_replies = True
     number = entity_id(hass, Platform.NUMBER, "indicator_brightness")
     with pytest.raises(HomeAssistantError) as err:

@@ -20,7 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from simulator import SimulatedOutlet
 
-from .common import wait_for_state
+from .common import coordinator_of, wait_for_state
 
 OUTLET_1 = "switch.invisoutlet_e7c4_outlet_1"
 OUTLET_2 = "switch.invisoutlet_e7c4_outlet_2"
@@ -78,7 +78,7 @@ async def test_unanswered_command_raises_and_keeps_the_device_state(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """A command the outlet never confirms is an error; the state is not guessed."""
-    init_integration.runtime_data.client.request_timeout = 0.05
+    coordinator_of(init_integration).client.request_timeout = 0.05
     simulator.faults.stall = True
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(

@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.intecular.api import Callback
 from simulator import SimulatedOutlet
 
-from .common import SLUG
+from .common import SLUG, coordinator_of
 from .entities import snapshot_entities
 
 OUTLET_1_NAME = f"text.{SLUG}_outlet_1_name"
@@ -113,7 +113,7 @@ async def test_refused_rename_changes_nothing(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """An outlet that does not confirm: a translated error, the old name stays."""
-    init_integration.runtime_data.client.request_timeout = 0.05
+    coordinator_of(init_integration).client.request_timeout = 0.05
     simulator.faults.drop_replies = True
     with pytest.raises(HomeAssistantError) as err:
         await _rename(hass, OUTLET_2_NAME, "Radio")

@@ -37,7 +37,7 @@ from custom_components.intecular.api import IntecularClient, OtaResult, OtaTarge
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, find_device, timers_fire_while_down, wait_until
+from .common import SERIAL, coordinator_of, find_device, timers_fire_while_down, wait_until
 from .update_helpers import (
     FACEPLATE,
     METHOD,
@@ -164,7 +164,7 @@ async def test_revb_outlet_restarts_first(
 
     assert progress(seen) == [12, 25, 37, 50, 62, 75, 87, 100]
     assert simulator.state.boot_count == 2  # the restart on 21, and the one after
-    await wait_until(hass, lambda: init_integration.runtime_data.reconnects == 2)
+    await wait_until(hass, lambda: coordinator_of(init_integration).reconnects == 2)
     assert hass.states.get(OUTLET).state == STATE_OFF
     assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0"
 
@@ -285,7 +285,7 @@ async def test_checked_every_few_hours_and_after_reconnects(
 ) -> None:
     """New firmware shows up without anyone asking: on a timer, and after a reconnect
     when the last answer is old (a reconnect right after a check does not ask again)."""
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     simulator.set_available_versions(im="2.6.0")
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
     await wait_until(hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0")

@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.api import OtaResult, OtaTarget
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_until
+from .common import SERIAL, coordinator_of, wait_until
 from .update_helpers import (
     FACEPLATE,
     METHOD,
@@ -120,7 +120,7 @@ async def test_reconnect_during_install_keeps_it_in_progress(
 ) -> None:
     """The socket drops mid-download: still installing, and it finishes."""
     simulator.timings.ota_step_interval = 0.05
-    coordinator = init_integration.runtime_data
+    coordinator = coordinator_of(init_integration)
     seen = record(hass, simulator, OUTLET)
     drop = drop_link_at_progress(hass, init_integration, simulator, OtaTarget.OUTLET_WEB)
     await install(hass, OUTLET)

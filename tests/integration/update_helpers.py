@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.intecular.api import OtaTarget, Push
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, wait_until
+from .common import SERIAL, coordinator_of, wait_until
 from .conftest import FAST
 
 OUTLET = "update.invisoutlet_e7c4_firmware"
@@ -116,7 +116,7 @@ def record(hass: HomeAssistant, sim: SimulatedOutlet, entity_id: str) -> list[Se
 
 async def first_check(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
     """Wait for the update check that runs after load (it never delays loading)."""
-    await wait_until(hass, lambda: entry.runtime_data.data.updates is not None)
+    await wait_until(hass, lambda: coordinator_of(entry).data.updates is not None)
     return entry
 
 
@@ -145,7 +145,7 @@ def progress(seen: list[Seen]) -> list[int]:
 def pushes(entry: MockConfigEntry) -> list[Push]:
     """Every push the integration receives from now on."""
     seen: list[Push] = []
-    entry.async_on_unload(entry.runtime_data.add_push_listener(seen.append))
+    entry.async_on_unload(coordinator_of(entry).add_push_listener(seen.append))
     return seen
 
 
@@ -182,5 +182,5 @@ def drop_link_at_progress(
             drop.dropped = True
             hass.async_create_task(sim.drop_connections())
 
-    entry.async_on_unload(entry.runtime_data.add_push_listener(on_push))
+    entry.async_on_unload(coordinator_of(entry).add_push_listener(on_push))
     return drop

@@ -21,7 +21,6 @@ from typing import Any
 
 from .config import DeviceConfig, MqttSettings, NetworkSettings
 from .errors import FrameError
-from .firmware import AvailableUpdates, FirmwareVersions, OtaAck, OtaProgress, OtaResult
 from .lights import ColorLed, ColorLight, Nightlight
 from .protocol import (
     Callback,
@@ -35,6 +34,7 @@ from .protocol import (
     lenient_str,
 )
 from .sensors import SensorReadings
+from .updates import AvailableUpdates, FirmwareVersions, OtaAck, OtaProgress, OtaResult
 
 __all__ = [
     "AccessoryNames",

@@ -1,4 +1,4 @@
-"""Callbacks 20-23: available firmware, and the pushes of an update in progress."""
+"""Callbacks 20-23: the firmware updates the outlet offers, and the pushes of one in progress."""
 
 from __future__ import annotations
 
