@@ -13,7 +13,7 @@ or not. Entities hear only of the parts they read.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 import contextlib
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -110,9 +110,18 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # The pipeline's clock: one tick per change; each part's tick of its last change.
         self._sequence = 0
         self._changed_at: dict[str, int] = dict.fromkeys(STATE_FIELDS, 0)
+        # Each part's tick of its last push: only the outlet's word beats an acknowledgement.
+        self._pushed_at: dict[str, int] = dict.fromkeys(STATE_FIELDS, 0)
         # Pushes that arrive while loading reads the essentials (no state to apply to).
         self._held: list[Push] | None = None
-        self._part_listeners: dict[object, tuple[CALLBACK_TYPE, frozenset[str] | None]] = {}
+        # Who hears of a change: every listener, those of each part, those of any part;
+        # keyed by the order they came in, in which they hear of it.
+        self._listened = 0
+        self._all_listeners: dict[int, CALLBACK_TYPE] = {}
+        self._part_listeners: dict[str, dict[int, CALLBACK_TYPE]] = {
+            name: {} for name in STATE_FIELDS
+        }
+        self._any_part_listeners: dict[int, CALLBACK_TYPE] = {}
         self._push_listeners: list[Callable[[Push], None]] = []
         self._link: Link[bool] = Link(
             hass,
@@ -175,7 +184,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @property
     def sequence(self) -> int:
-        """The state's sequence number now: hand it to ``async_apply`` as ``since``."""
+        """The state's sequence number now: the ``since`` of a read or a command sent now."""
         return self._sequence
 
     # --- loading -------------------------------------------------------------------------
@@ -266,6 +275,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         """Start keeping the connection alive (after the first refresh)."""
         self._started = True
         self._link.start()
+        if self._full_read_wanted:  # a push asked for it while loading
+            self._want_full_read(urgent=self._full_read_urgent.is_set())
         self.async_every(
             NAMES_REFRESH_INTERVAL, "names", lambda: self._parts.read([Part.CONFIG, Part.NAMES])
         )
@@ -366,26 +377,31 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         update: Callable[[DeviceState], DeviceState],
         *,
         since: int | None = None,
+        acknowledged: bool = False,
         reported: str | None = None,
     ) -> None:
         """The one way into the state: apply ``update`` and tell who reads what changed.
 
-        ``since``: the sequence number when the request behind this change was sent;
-        a part changed after that keeps its newer value. ``reported``: the part the
-        outlet just reported (a push). It counts as changed even when its value is the
-        same: what the outlet says now is newer than any answer to an earlier request.
+        ``since``: the sequence number when the request behind this change was sent; a
+        part changed after that keeps its newer value (``acknowledged``: a command's
+        acknowledgement, which only a push of the part since then outranks: another
+        command's acknowledgement of the same part is no newer news). ``reported``: the
+        part the outlet just reported (a push). It counts as changed even when its value
+        is the same: what the outlet says now is newer than an answer to an earlier
+        request.
         """
         old = self.data
         new = update(old)
         changed = changed_fields(old, new) if new is not old else []
         if since is not None and changed:
-            newer = [name for name in changed if self._changed_at[name] > since]
+            stamps = self._pushed_at if acknowledged else self._changed_at
+            newer = [name for name in changed if stamps[name] > since]
             if newer:
                 new = replace(new, **{name: getattr(old, name) for name in newer})
                 changed = [name for name in changed if name not in newer]
         if reported is not None:
             self._sequence += 1
-            self._changed_at[reported] = self._sequence
+            self._changed_at[reported] = self._pushed_at[reported] = self._sequence
         if not changed:
             return
         self._sequence += 1
@@ -397,7 +413,14 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 async_sync_devices(self.hass, self.config_entry, old.info, new.info)
             except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
                 LOGGER.exception("Updating the devices of %s failed", self.client.host)
-        self._notify(frozenset(changed))
+        self._notify(changed)
+
+    @callback
+    def async_acknowledged(
+        self, update: Callable[[DeviceState], DeviceState], *, since: int
+    ) -> None:
+        """What the outlet did for a command sent at ``since`` (see ``_change``)."""
+        self._change(update, since=since, acknowledged=True)
 
     @callback
     def async_apply(
@@ -442,13 +465,23 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         and hears only of changes to them; a listener without one hears of every change.
         """
         remove_base = super().async_add_listener(update_callback, context)
-        key = object()
+        self._listened += 1
+        key = self._listened
+        self._all_listeners[key] = update_callback
         parts = context if isinstance(context, frozenset) else None
-        self._part_listeners[key] = (update_callback, parts)
+        groups = (
+            [self._any_part_listeners]
+            if parts is None
+            else [self._part_listeners[name] for name in parts if name in self._part_listeners]
+        )
+        for group in groups:
+            group[key] = update_callback
 
         @callback
         def remove() -> None:
-            self._part_listeners.pop(key, None)
+            self._all_listeners.pop(key, None)
+            for group in groups:
+                group.pop(key, None)
             remove_base()
 
         return remove
@@ -459,11 +492,16 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self._notify(None)
 
     @callback
-    def _notify(self, changed: frozenset[str] | None) -> None:
+    def _notify(self, changed: Iterable[str] | None) -> None:
         """Call the listeners of the changed parts (None: every listener)."""
-        for update_callback, parts in list(self._part_listeners.values()):
-            if changed is not None and parts is not None and parts.isdisjoint(changed):
-                continue
+        if changed is None:
+            listeners = list(self._all_listeners.values())
+        else:
+            heard = dict(self._any_part_listeners)
+            for name in changed:
+                heard.update(self._part_listeners[name])
+            listeners = [heard[key] for key in sorted(heard)]
+        for update_callback in listeners:
             try:
                 update_callback()
             except Exception:  # noqa: BLE001 - logged; the other entities still update
@@ -488,35 +526,45 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @callback
     def _want_full_read(self, *, urgent: bool) -> None:
-        """Read everything again: now when ``urgent``, else at most every 30 s."""
-        if not self._started:
-            return  # loading reads everything anyway
+        """Read everything again: now when ``urgent``, else at most every 30 s.
+
+        While loading the wish is kept: it runs as loading ends (``start``).
+        """
         self._full_read_wanted = True
         if urgent:
             self._full_read_urgent.set()
+        if not self._started:
+            return
         if self._full_read is None or self._full_read.done():
             self._full_read = self.config_entry.async_create_background_task(
                 self.hass, self._full_reads(), f"{DOMAIN} re-read {self.client.host}"
             )
 
     async def _full_reads(self) -> None:
-        """Re-read while re-reads are wanted; the optional parts follow each one."""
+        """Re-read while re-reads are wanted; the optional parts follow each one.
+
+        An urgent re-read (a restart announced, a user's refresh) reads the essentials
+        in the foreground lane; one that waited its 30 s is background work. The
+        optional parts are always background work, read in a task of their own: a
+        user's refresh does not wait for them.
+        """
         while self._full_read_wanted:
             wait = self._full_read_began + FULL_READ_MIN_INTERVAL - self.hass.loop.time()
             if wait > 0 and not self._full_read_urgent.is_set():
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(wait):
                         await self._full_read_urgent.wait()
+            urgent = self._full_read_urgent.is_set()
             self._full_read_wanted = False
             self._full_read_urgent.clear()
             if not self.link_ready:
                 return  # the reconnect reads everything
             try:
-                config_read = await self._read_state(background=True)
+                config_read = await self._read_state(background=not urgent)
             except IntecularError as err:
                 LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
                 return
-            await self._parts.read(parts_to_read(self.data, config=not config_read))
+            self._parts.read_soon(parts_to_read(self.data, config=not config_read), tracked=False)
 
     # --- commands ---------------------------------------------------------------------------
 
@@ -554,7 +602,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         except IntecularError as err:
             raise self.command_error(err, refused, placeholders) from err
         if apply is not None:
-            self._change(apply, since=since)
+            self._change(apply, since=since, acknowledged=True)
         return result
 
     async def async_wait_ready(self) -> None:

@@ -168,7 +168,7 @@ def device_command[E: IntecularEntity, **P](
     ``refused`` is the translation key of the outlet's refusal when this command has
     one of its own. What the outlet acknowledged enters the state as of the moment the
     command was sent: take ``coordinator.sequence`` before the call and pass it to
-    ``coordinator.async_apply`` as ``since``.
+    ``coordinator.async_acknowledged`` as ``since``.
     """
 
     def decorate(command: _Command[E, P]) -> _Command[E, P]:

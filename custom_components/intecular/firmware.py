@@ -172,7 +172,9 @@ class UpdateChecker:
     def start(self, entry: ConfigEntry[Any]) -> None:
         """Check now (in the background) and on schedule until the entry unloads."""
         self.coordinator.async_every(UPDATE_CHECK_INTERVAL, "firmware check", self._due)
-        entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
+        entry.async_on_unload(
+            self.coordinator.async_add_listener(self._state_changed, frozenset({"updates"}))
+        )
         entry.async_on_unload(self._cancel_retry)
         self.schedule()
 

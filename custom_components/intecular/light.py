@@ -143,7 +143,9 @@ class IntecularNightlight(IntecularEntity, LightEntity):
     async def _set(self, light: Nightlight) -> None:
         sent = self.coordinator.sequence
         await self.coordinator.client.set_nightlight(light.on, light.brightness)
-        self.coordinator.async_apply(lambda state: replace(state, nightlight=light), since=sent)
+        self.coordinator.async_acknowledged(
+            lambda state: replace(state, nightlight=light), since=sent
+        )
 
     async def async_set_effect(self, **kwargs: Any) -> NoReturn:
         """The white nightlight has no effects."""
@@ -333,7 +335,9 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         """Send a command; show it at once unless the device's own report came first."""
         sent = self.coordinator.sequence
         await self.coordinator.client.set_color_light(command)
-        self.coordinator.async_apply(lambda state: state.with_color_array(command), since=sent)
+        self.coordinator.async_acknowledged(
+            lambda state: state.with_color_array(command), since=sent
+        )
 
     # --- actions ---------------------------------------------------------------------
 

@@ -149,4 +149,4 @@ class IntecularNumber(IntecularEntity, NumberEntity):
         await description.set_fn(coordinator.client, coordinator.data, value)
         if (apply_fn := description.apply_fn) is not None:
             # What the outlet acknowledged, unless it reported otherwise since.
-            coordinator.async_apply(lambda state: apply_fn(state, value), since=sent)
+            coordinator.async_acknowledged(lambda state: apply_fn(state, value), since=sent)

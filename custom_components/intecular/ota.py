@@ -108,7 +108,9 @@ class OtaTracker:
     def start(self, entry: ConfigEntry[Any]) -> None:
         """Follow pushes and state until the entry unloads."""
         entry.async_on_unload(self.coordinator.add_push_listener(self.handle_push))
-        entry.async_on_unload(self.coordinator.async_add_listener(self._state_changed))
+        entry.async_on_unload(  # the versions: device info and the update check's answer
+            self.coordinator.async_add_listener(self._state_changed, frozenset({"info", "updates"}))
+        )
         entry.async_on_unload(self.shutdown)
 
     @callback

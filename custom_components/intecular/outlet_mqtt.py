@@ -119,7 +119,8 @@ def async_setup_mqtt(hass: HomeAssistant, entry: IntecularConfigEntry) -> None:
         except HomeAssistantError as err:
             LOGGER.debug("MQTT check of %s failed: %s", entry.title, err)
 
-    entry.async_on_unload(coordinator.async_add_listener(state_changed))
+    parts = frozenset({"config", "mqtt_connected"})  # what broker_connected reads
+    entry.async_on_unload(coordinator.async_add_listener(state_changed, parts))
     coordinator.async_every(MQTT_CHECK_INTERVAL, "MQTT check", check)
     state_changed()
 

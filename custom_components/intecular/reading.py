@@ -191,11 +191,17 @@ class PartReader:
                 return
 
     @callback
-    def read_soon(self, parts: Iterable[Part]) -> None:
-        """Read these parts soon (Home Assistant tracks the task)."""
-        self._entry.async_create_task(
-            self._hass, self.read(list(parts)), f"{DOMAIN} parts {self._client.host}"
-        )
+    def read_soon(self, parts: Iterable[Part], *, tracked: bool = True) -> None:
+        """Read these parts soon in a task of their own.
+
+        ``tracked``: Home Assistant waits for it when it waits for its tasks (after a
+        reconnect); a re-read's parts are background work it does not wait for.
+        """
+        read, name = self.read(list(parts)), f"{DOMAIN} parts {self._client.host}"
+        if tracked:
+            self._entry.async_create_task(self._hass, read, name)
+        else:
+            self._entry.async_create_background_task(self._hass, read, name)
 
     async def _read(self, part: Part) -> bool:
         """Read one part and apply it; False when the link is gone."""

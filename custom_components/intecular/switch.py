@@ -134,4 +134,4 @@ class IntecularSwitch(IntecularEntity, SwitchEntity):
         await description.set_fn(coordinator.client, coordinator.data, on)
         if (apply_fn := description.apply_fn) is not None:
             # What the outlet acknowledged, unless it reported otherwise since.
-            coordinator.async_apply(lambda state: apply_fn(state, on), since=sent)
+            coordinator.async_acknowledged(lambda state: apply_fn(state, on), since=sent)

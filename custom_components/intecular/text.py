@@ -122,5 +122,5 @@ class IntecularNameText(IntecularEntity, TextEntity):
         current = await client.get_accessory_names()
         new = AccessoryNames({**current.names, self.entity_description.named: value})
         await client.set_accessory_names(new)
-        coordinator.async_apply(lambda state: replace(state, names=new), since=sent)
+        coordinator.async_acknowledged(lambda state: replace(state, names=new), since=sent)
         await coordinator.async_read_names()
