@@ -313,7 +313,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
     @callback
     def _grace_expired(self) -> None:
-        LOGGER.info("%s is unavailable: %s", self.client.host, self.last_error)
+        LOGGER.info("%s is unavailable: %s", self.config_entry.title, self.last_error)
         self.last_update_success = False
         self.async_update_listeners()
 
@@ -412,7 +412,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             try:
                 async_sync_devices(self.hass, self.config_entry, old.info, new.info)
             except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
-                LOGGER.exception("Updating the devices of %s failed", self.client.host)
+                LOGGER.exception("Updating the devices of %s failed", self.config_entry.title)
         self._notify(changed)
 
     @callback
@@ -444,7 +444,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @callback
     def _sensors_silent(self) -> None:
         if self.data.sensors_fresh:
-            LOGGER.debug("No sensor push from %s for %ss", self.client.host, SENSOR_SILENCE_TIMEOUT)
+            LOGGER.debug("No sensor push from the faceplate of %s", self.config_entry.title)
             self._change(lambda state: replace(state, sensors_fresh=False))
 
     # --- who hears of a change -------------------------------------------------------------
@@ -505,7 +505,9 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             try:
                 update_callback()
             except Exception:  # noqa: BLE001 - logged; the other entities still update
-                LOGGER.exception("An entity of %s failed to show its state", self.client.host)
+                LOGGER.exception(
+                    "An entity of %s failed to show its state", self.config_entry.title
+                )
 
     # --- full re-reads ----------------------------------------------------------------------
 
@@ -562,7 +564,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             try:
                 config_read = await self._read_state(background=not urgent)
             except IntecularError as err:
-                LOGGER.debug("Re-reading %s failed: %s", self.client.host, err)
+                LOGGER.debug("Re-reading %s failed: %s", self.config_entry.title, err)
                 return
             self._parts.read_soon(parts_to_read(self.data, config=not config_read), tracked=False)
 

@@ -74,6 +74,14 @@ def faceplate_device_info(
     return info
 
 
+def device_name(hass: HomeAssistant, entry: ConfigEntry, identifier: str) -> str | None:
+    """The name Home Assistant shows for one of the entry's devices (the user's, if any)."""
+    device = get_device(dr.async_get(hass), (DOMAIN, identifier), entry.entry_id)
+    if device is None:
+        return None
+    return device.name_by_user or device.name
+
+
 def faceplate_identifier(outlet_serial: str) -> str:
     """Registry identifier of the faceplate fitted to an outlet."""
     return f"{outlet_serial}_faceplate"

@@ -33,7 +33,7 @@ from homeassistant.util import dt as dt_util
 from .api import AvailableUpdates, IntecularError, OtaMethod, OtaTarget
 from .const import CONF_FACEPLATE_UPDATE_METHOD, DOMAIN, FACEPLATE_MODEL, LOGGER
 from .coordinator import IntecularCoordinator
-from .devices import faceplate_model
+from .devices import device_name, faceplate_identifier, faceplate_model
 from .state import DeviceState
 
 # The regular check.
@@ -146,6 +146,17 @@ def module_name(module: Module, coordinator: IntecularCoordinator) -> str:
         return coordinator.config_entry.title
     face = coordinator.data.faceplate
     return faceplate_model(face) if face is not None else FACEPLATE_MODEL
+
+
+def module_device_name(module: Module, coordinator: IntecularCoordinator) -> str:
+    """The module's device as Home Assistant shows it (a user's name for it included).
+
+    Messages name the device this way; without a device yet, as ``module_name``.
+    """
+    entry = coordinator.config_entry
+    serial = coordinator.data.info.outlet.serial
+    identifier = serial if module is Module.OUTLET else faceplate_identifier(serial)
+    return device_name(coordinator.hass, entry, identifier) or module_name(module, coordinator)
 
 
 def faceplate_update_method(entry: ConfigEntry[Any]) -> str:

@@ -116,7 +116,7 @@ class Link[R]:
                     return
                 await self._reconnect()
             except Exception:  # noqa: BLE001 - logged; the next drop must still reconnect
-                LOGGER.exception("Keeping the connection to %s failed", self.client.host)
+                LOGGER.exception("Keeping the connection to %s failed", self._entry.title)
                 await asyncio.sleep(RECONNECT_AFTER_ERROR)
 
     async def _reconnect(self) -> None:
@@ -132,13 +132,13 @@ class Link[R]:
                 result = await self._read()
             except IntecularError as err:
                 self.last_error = str(err)
-                LOGGER.debug("Reconnecting to %s failed: %s", self.client.host, err)
+                LOGGER.debug("Reconnecting to %s failed: %s", self._entry.title, err)
                 await self.client.close()
                 continue
             # No await since the read checked the link: it is still the live one.
             self.reconnects += 1
             if self._ended():
-                LOGGER.info("%s is back online", self.client.host)
+                LOGGER.info("%s is back online", self._entry.title)
             self._restored(result)
             return
 
@@ -194,7 +194,7 @@ class Link[R]:
         """Follow the outlet to a new address: drop the socket, reconnect there."""
         if (host, port) == (self.client.host, self.client.port):
             return
-        LOGGER.debug("Outlet moved from %s to %s:%s", self.client.host, host, port)
+        LOGGER.debug("%s moved from %s to %s:%s", self._entry.title, self.client.host, host, port)
         self.client.host, self.client.port = host, port
         await self.client.close()
 

@@ -45,7 +45,7 @@ from .firmware import (
     UpdateChecker,
     installed_version,
     latest_version,
-    module_name,
+    module_device_name,
     outdated,
 )
 from .state import DeviceState
@@ -143,7 +143,7 @@ class OtaTracker:
             translation_domain=DOMAIN,
             translation_key=key,
             translation_placeholders={
-                "name": module_name(self.module, self.coordinator),
+                "name": module_device_name(self.module, self.coordinator),
                 **placeholders,
             },
         )
@@ -171,7 +171,7 @@ class OtaTracker:
             await self.coordinator.async_command(
                 perform,
                 refused="update_refused",
-                placeholders={"name": module_name(self.module, self.coordinator)},
+                placeholders={"name": module_device_name(self.module, self.coordinator)},
             )
         except HomeAssistantError:
             if self._install is install:

@@ -92,18 +92,24 @@ class Part(StrEnum):
 def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
     """The optional parts this outlet has now, in the order they are read.
 
-    ``config``: the configuration too (it was slow to answer with the essentials). A
-    faceplate that is offline keeps its last readings (its entities unavailable); MQTT
-    status is asked only while MQTT is on in the configuration.
+    ``config``: the configuration too (it was slow to answer with the essentials). What
+    the faceplate's entities show live comes first; what real outlets are slow to answer
+    or leave unanswered (the indicator array, MQTT status) comes last, so it holds up
+    nothing in the background lane. A faceplate that is offline keeps its last readings
+    (its entities unavailable); MQTT status is asked only while MQTT is on in the
+    configuration.
     """
     kind = FaceplateKind.fitted(state.info)
-    parts = [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
+    parts = []
     if kind is not None:
         parts.append(Part.SENSORS)
     if kind is FaceplateKind.PRO:
         parts.append(Part.NIGHTLIGHT)
     if kind is FaceplateKind.AURA:
-        parts += [Part.COLOR_LIGHT, Part.INDICATOR_LIGHT]
+        parts.append(Part.COLOR_LIGHT)
+    parts += [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
+    if kind is FaceplateKind.AURA:
+        parts.append(Part.INDICATOR_LIGHT)
     if state.mqtt_enabled:
         parts.append(Part.MQTT)
     return parts
@@ -213,7 +219,7 @@ class PartReader:
         try:
             value: Any = await read_part(client, part, background=True)
         except IntecularConnectionError as err:
-            LOGGER.debug("Reading the %s of %s stopped: %s", part, client.host, err)
+            LOGGER.debug("Reading the %s of %s stopped: %s", part, self._entry.title, err)
             self.missing.add(part)
             return False
         except IntecularError as err:
@@ -222,13 +228,13 @@ class PartReader:
         self.missing.discard(part)
         if part in self._logged:
             self._logged.discard(part)
-            LOGGER.info("%s answered for its %s again", client.host, _LABELS[part])
+            LOGGER.info("%s answered for its %s again", self._entry.title, _LABELS[part])
         self._apply(part, value, since)
         return True
 
     @callback
     def _failed(self, part: Part, err: IntecularError) -> None:
-        host = self._client.host
+        host = self._entry.title
         self.missing.add(part)
         if part not in self._logged:
             self._logged.add(part)

@@ -21,6 +21,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -225,3 +226,24 @@ async def test_faceplate_wifi_failure_advises_the_outlet_method(
     )
     await install(hass, FACEPLATE)
     assert hass.states.get(FACEPLATE).state == STATE_OFF
+
+
+@pytest.mark.parametrize("options", [{"ota_fail_at": 50, "ota_fail_target": 2}])
+@pytest.mark.usefixtures("enable_all")
+async def test_a_failed_faceplate_update_names_the_device_as_shown(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The error names the faceplate's device with its suffix, or as the user renamed it."""
+    with pytest.raises(HomeAssistantError) as err:
+        await install(hass, FACEPLATE)
+    assert err.value.translation_placeholders == {"name": "InvisDeco Pro E7C4"}
+    registry = dr.async_get(hass)
+    device = next(
+        d
+        for d in dr.async_entries_for_config_entry(registry, init_integration.entry_id)
+        if d.model == "InvisDeco Pro"
+    )
+    registry.async_update_device(device.id, name_by_user="Hall faceplate")
+    with pytest.raises(HomeAssistantError) as err:
+        await install(hass, FACEPLATE)
+    assert err.value.translation_placeholders == {"name": "Hall faceplate"}
