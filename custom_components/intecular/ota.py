@@ -202,6 +202,8 @@ class OtaTracker:
     @callback
     def handle_push(self, push: Push) -> None:
         """Progress (22), results (23) and the revB go-ahead (21) of this module."""
+        if not isinstance(push, (OtaProgress, OtaResult, OtaAck)):
+            return  # a state push (every few seconds): nothing of an update
         phases = [part.phase for part in self.module.parts]
         if isinstance(push, OtaProgress):
             if push.target in phases:

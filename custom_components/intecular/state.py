@@ -113,21 +113,28 @@ class DeviceState:
 
 
 def apply_push(state: DeviceState, push: Push) -> DeviceState:
-    """The state after a push; the same object when the push changes nothing."""
+    """The state after a push; the same object when the push changes nothing.
+
+    A repeated push is usually the very model shown (the client hands on the one it
+    parsed last time): identity settles it before any comparison.
+    """
     match push:
         case OutletStates():
-            changed = push != state.outlets
-            return replace(state, outlets=push) if changed else state
+            if push is state.outlets or push == state.outlets:
+                return state
+            return replace(state, outlets=push)
         case SensorReadings():
-            if push == state.sensors and state.sensors_fresh:
+            if (push is state.sensors or push == state.sensors) and state.sensors_fresh:
                 return state
             return replace(state, sensors=push, sensors_fresh=True)
         case Nightlight():
-            return replace(state, nightlight=push) if push != state.nightlight else state
+            if push is state.nightlight or push == state.nightlight:
+                return state
+            return replace(state, nightlight=push)
         case ColorLight():
             return state.with_color_array(push)
         case OutletInfo():
-            return replace(state, info=push) if push != state.info else state
+            return state if push is state.info or push == state.info else replace(state, info=push)
     return state
 
 
