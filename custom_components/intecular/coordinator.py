@@ -117,11 +117,11 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # Who hears of a change: every listener, those of each part, those of any part;
         # keyed by the order they came in, in which they hear of it.
         self._listened = 0
-        self._all_listeners: dict[int, CALLBACK_TYPE] = {}
-        self._part_listeners: dict[str, dict[int, CALLBACK_TYPE]] = {
+        self._listening: dict[int, CALLBACK_TYPE] = {}
+        self._listening_to: dict[str, dict[int, CALLBACK_TYPE]] = {
             name: {} for name in STATE_FIELDS
         }
-        self._any_part_listeners: dict[int, CALLBACK_TYPE] = {}
+        self._listening_to_any: dict[int, CALLBACK_TYPE] = {}
         self._push_listeners: list[Callable[[Push], None]] = []
         self._link: Link[bool] = Link(
             hass,
@@ -467,19 +467,19 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         remove_base = super().async_add_listener(update_callback, context)
         self._listened += 1
         key = self._listened
-        self._all_listeners[key] = update_callback
+        self._listening[key] = update_callback
         parts = context if isinstance(context, frozenset) else None
         groups = (
-            [self._any_part_listeners]
+            [self._listening_to_any]
             if parts is None
-            else [self._part_listeners[name] for name in parts if name in self._part_listeners]
+            else [self._listening_to[name] for name in parts if name in self._listening_to]
         )
         for group in groups:
             group[key] = update_callback
 
         @callback
         def remove() -> None:
-            self._all_listeners.pop(key, None)
+            self._listening.pop(key, None)
             for group in groups:
                 group.pop(key, None)
             remove_base()
@@ -495,11 +495,11 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     def _notify(self, changed: Iterable[str] | None) -> None:
         """Call the listeners of the changed parts (None: every listener)."""
         if changed is None:
-            listeners = list(self._all_listeners.values())
+            listeners = list(self._listening.values())
         else:
-            heard = dict(self._any_part_listeners)
+            heard = dict(self._listening_to_any)
             for name in changed:
-                heard.update(self._part_listeners[name])
+                heard.update(self._listening_to[name])
             listeners = [heard[key] for key in sorted(heard)]
         for update_callback in listeners:
             try:
