@@ -24,16 +24,14 @@ from simulator import SimulatedOutlet
 from tests.simulators import SimFactory
 
 from .common import WAIT, Pushes, wait_until
-from .conftest import SHORT_TIMEOUT, IdleClientFactory, Listen
+from .conftest import SHORT_TIMEOUT, ClientFactory, IdleClientFactory, Listen
 
 
 async def test_no_more_than_two_requests_wait_for_the_outlet(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory
 ) -> None:
     """Requests beyond the cap wait their turn, unsent."""
-    client = make_idle_client(sim, request_timeout=WAIT)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=WAIT)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(5)]
     await wait_until(lambda: len(sim.requests) == FOREGROUND_SLOTS == 2)
@@ -46,12 +44,10 @@ async def test_no_more_than_two_requests_wait_for_the_outlet(
 
 
 async def test_background_reads_take_one_slot_and_never_hold_up_a_command(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory
 ) -> None:
     """Three background reads unanswered: one is out, and a command still goes at once."""
-    client = make_idle_client(sim, request_timeout=WAIT)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=WAIT)
     sim.faults.drop_replies = True
     background = [
         asyncio.ensure_future(client.get_sensors(background=True)),
@@ -73,12 +69,10 @@ async def test_background_reads_take_one_slot_and_never_hold_up_a_command(
 
 
 async def test_a_late_reply_is_dropped_not_taken_for_a_push(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory
 ) -> None:
     """A 12 reply after its request timed out is no restart announcement."""
-    client = make_idle_client(sim, request_timeout=SHORT_TIMEOUT)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=SHORT_TIMEOUT)
     pushes = Pushes(client)
     sim.faults.drop_replies = True
     with pytest.raises(IntecularTimeoutError):
@@ -96,12 +90,10 @@ async def test_a_late_reply_is_dropped_not_taken_for_a_push(
 
 
 async def test_the_memory_of_timed_out_requests_is_bounded(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory
 ) -> None:
     """However many requests time out, only the newest are remembered."""
-    client = make_idle_client(sim, request_timeout=0.001)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=0.001)
     sim.faults.drop_replies = True
     for _ in range(TIMED_OUT_MEMORY + 10):
         with pytest.raises(IntecularTimeoutError):
@@ -110,12 +102,10 @@ async def test_the_memory_of_timed_out_requests_is_bounded(
 
 
 async def test_a_waiting_request_is_sent_when_a_slot_frees(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory
 ) -> None:
     """Each timeout counts from the request's own sending: all five go out in turn."""
-    client = make_idle_client(sim, request_timeout=SHORT_TIMEOUT)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=SHORT_TIMEOUT)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_config()) for _ in range(5)]
     for task in tasks:
@@ -128,12 +118,10 @@ async def test_a_waiting_request_is_sent_when_a_slot_frees(
 
 
 async def test_a_request_waiting_its_turn_fails_when_the_link_drops(
-    sim: SimulatedOutlet, make_idle_client: IdleClientFactory, listen: Listen
+    sim: SimulatedOutlet, make_client: ClientFactory, listen: Listen
 ) -> None:
     """It is never sent on the next link: the caller decides what to do after a drop."""
-    client = make_idle_client(sim, request_timeout=WAIT)
-    await client.connect()
-    listen(client)
+    client = await make_client(sim, request_timeout=WAIT)
     sim.faults.drop_replies = True
     tasks = [asyncio.ensure_future(client.get_outlets()) for _ in range(3)]
     await wait_until(lambda: len(sim.requests) == 2)
