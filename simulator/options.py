@@ -160,6 +160,12 @@ class Faults:
 
     # --- how a real outlet behaves (protocol.md §11 items 28-32; see ``profiles``) ---
 
+    ota_stall_before_progress: bool = False
+    """An accepted update never starts its download: after the leading ``23 [t, 0]``
+    no progress (22) and no result follow, and nothing changes (protocol.md §11 item
+    37). Works with the ``"real"`` profile (``profile="real", ota_stall_before_progress=
+    True``)."""
+
     update_check_delay: float = 0.0
     """Answer 20 this many seconds late; other requests, pings and pushes go on."""
 

@@ -23,6 +23,9 @@ With the ``ota_ack`` knob off, an accepted 21 gets no reply at all (protocol.md 
 item 28) and the update runs exactly as it would with the reply; a refused one (up
 to date, busy, bad arguments) is still answered ``PUBACK: 0``.
 
+With the ``ota_stall_before_progress`` knob an accepted update never starts: after
+the leading ``23 [t, 0]`` nothing follows (protocol.md §11 item 37).
+
 Assumptions: an outlet update installs whatever is newest of both parts; it is
 refused (``PUBACK: 0``) when neither is outdated. Only one update runs at a time. An
 injected failure pushes ``23 [target, 0]`` in place of the progress push that reaches
@@ -73,6 +76,13 @@ def _result(dev: Device, target: OtaTarget, success: bool) -> None:
     dev.push(Callback.UPDATE_RESULT, [int(target), int(success)])
 
 
+def _starts(dev: Device, target: OtaTarget) -> bool:
+    """The leading spurious ``23 [t, 0]``; False when the download then never starts."""
+    if dev.quirks.spurious_ota_zero:
+        _result(dev, target, False)
+    return not dev.faults.ota_stall_before_progress
+
+
 async def _download(dev: Device, target: OtaTarget, fail_at: int | None = None) -> bool:
     """Push progress for one target up to 100; False (after ``23 [t, 0]``) on failure."""
     faults = dev.faults
@@ -92,8 +102,8 @@ async def _download(dev: Device, target: OtaTarget, fail_at: int | None = None) 
 async def _outlet(dev: Device) -> None:
     firmware = dev.state.firmware
     partial = dev.faults.partial_outlet_updates
-    if dev.quirks.spurious_ota_zero:
-        _result(dev, OtaTarget.OUTLET, False)
+    if not _starts(dev, OtaTarget.OUTLET):
+        return
     if not partial or firmware.www != firmware.www_available:
         if not await _download(dev, OtaTarget.OUTLET_WEB):
             return
@@ -116,8 +126,8 @@ async def _outlet_revb(dev: Device) -> None:
 
 
 async def _faceplate(dev: Device, method: OtaMethod) -> None:
-    if dev.quirks.spurious_ota_zero:
-        _result(dev, OtaTarget.FACEPLATE, False)
+    if not _starts(dev, OtaTarget.FACEPLATE):
+        return
     wifi_fails = method is OtaMethod.FACEPLATE_WIFI and dev.faults.faceplate_wifi_ota_fails
     if not await _download(dev, OtaTarget.FACEPLATE, WIFI_FAILURE_PERCENT if wifi_fails else None):
         return

@@ -10,8 +10,9 @@ is read with the update check (20).
 The update command is not waited on beyond a short grace: a busy outlet may never answer it, and a
 revB outlet restarts instead. No answer, ``PUBACK: 1`` or a dropped socket mean "maybe
 started"; only ``PUBACK: 0`` is a refusal. The pushes, the reboot and the versions read
-afterwards decide. An install ends at the latest ``OTA_PROGRESS_TIMEOUT`` after the
-last sign of progress, or ``OTA_REBOOT_TIMEOUT`` after the download finished.
+afterwards decide. An install ends at the latest ``OTA_START_TIMEOUT`` after 21 when
+no progress came at all, ``OTA_PROGRESS_TIMEOUT`` after the last sign of progress, or
+``OTA_REBOOT_TIMEOUT`` after the download finished.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ from .state import DeviceState
 
 # How long 21 may take to be answered before the pushes alone tell.
 OTA_ACK_GRACE = 2.0
+# Longest silence after 21 before the first progress push: an update that has not
+# started downloading by then never will (protocol.md §11 item 37).
+OTA_START_TIMEOUT = timedelta(seconds=60)
 # Longest silence between two OTA pushes while a module downloads.
 OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
 # After the last successful result: how long the module may take to reboot and report
@@ -193,7 +197,7 @@ class OtaTracker:
             expected={part: v for part in due if (v := latest_version(part, state))},
             method=method,
         )
-        self._arm(OTA_PROGRESS_TIMEOUT)
+        self._arm(OTA_START_TIMEOUT)
         self._changed()
         return install
 
@@ -217,7 +221,7 @@ class OtaTracker:
             and (install := self._install) is not None
         ):
             if push.accepted:
-                self._arm(OTA_PROGRESS_TIMEOUT)
+                self._arm(OTA_PROGRESS_TIMEOUT if install.progressed else OTA_START_TIMEOUT)
             else:
                 self._fail(self._failure(install))
 
@@ -309,6 +313,9 @@ class OtaTracker:
         if install.downloaded:
             minutes = str(int(OTA_REBOOT_TIMEOUT.total_seconds() // 60))
             self._fail(self._error("update_not_confirmed", minutes=minutes))
+        elif not install.progressed:
+            seconds = str(int(OTA_START_TIMEOUT.total_seconds()))
+            self._fail(self._error("update_not_started", seconds=seconds))
         else:
             seconds = str(int(OTA_PROGRESS_TIMEOUT.total_seconds()))
             self._fail(self._error("update_stalled", seconds=seconds))

@@ -81,11 +81,11 @@ async def test_no_progress_times_out(
     """An update that never progresses fails with a translated timeout."""
     simulator.timings.ota_step_interval = 3600  # accepted, then silence
     with (
-        patch("custom_components.intecular.ota.OTA_PROGRESS_TIMEOUT", timedelta(seconds=0.2)),
+        patch("custom_components.intecular.ota.OTA_START_TIMEOUT", timedelta(seconds=0.2)),
         pytest.raises(HomeAssistantError) as err,
     ):
         await install(hass, OUTLET)
-    assert err.value.translation_key == "update_stalled"
+    assert err.value.translation_key == "update_not_started"
     assert err.value.translation_placeholders == {"name": "InvisOutlet E7C4", "seconds": "0"}
     assert hass.states.get(OUTLET).attributes[ATTR_IN_PROGRESS] is False
 

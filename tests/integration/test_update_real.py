@@ -7,7 +7,9 @@ update ends on ``23 [3, 1]`` without a reboot.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Generator
+from datetime import timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -23,8 +25,9 @@ from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNO
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.intecular.api import OtaTarget
 from simulator import SimulatedOutlet
@@ -40,6 +43,7 @@ from .update_helpers import (
     install,
     options_fixture,  # noqa: F401 - a fixture, found by name
     outlet_with_updates,
+    poll_until,
     progress,
     record,
 )
@@ -242,3 +246,34 @@ async def test_a_real_outlet_from_load_to_new_firmware(
     for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
         state = hass.states.get(entity_id)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options", [{"ota_stall_before_progress": True, "update_check_delay": 0.0}]
+)
+@pytest.mark.parametrize(("variant", "entity_id"), [("pro", OUTLET), ("pro", FACEPLATE)])
+async def test_update_that_never_starts_ends_within_a_minute(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    entity_id: str,
+) -> None:
+    """21 goes unanswered and no progress ever follows (protocol.md §11 item 37): 70 s
+    after 21 the install has ended with a translated error, and the update is still
+    offered."""
+    await first_check(hass, init_integration)
+    installing = hass.async_create_task(install(hass, entity_id))
+    await poll_until(lambda: attributes(hass, entity_id)[ATTR_IN_PROGRESS] is True)
+    await poll_until(lambda: simulator.state.ota_target is None)  # 21 done with, silence
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=70))
+    with pytest.raises(HomeAssistantError) as err:
+        async with asyncio.timeout(3):
+            await installing
+
+    assert err.value.translation_key == "update_not_started"
+    assert err.value.translation_placeholders["seconds"] == "60"
+    assert "did not start" in str(err.value)
+    state = hass.states.get(entity_id)
+    assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)

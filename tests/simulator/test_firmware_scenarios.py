@@ -99,3 +99,25 @@ async def test_friendly_web_only_update_keeps_both_phases(
     assert await client.closed()
     await sim.wait_until_online()
     assert (sim.state.firmware.im, sim.state.firmware.www) == ("2.4.7", "1.3.0")
+
+
+# --- ota_stall_before_progress --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "spurious"), [(1, [1, 0]), (2, [2, 0])])
+async def test_update_that_never_starts(
+    make_sim: SimFactory, connect: ClientFactory, target: int, spurious: list[int]
+) -> None:
+    sim = await make_sim("pro", update_available=True, ota_stall_before_progress=True)
+    client = await connect(sim)
+    assert (await client.request(21, [target, 1]))["PUBACK"] == 1
+    assert await ota_pushes(client, 1) == [(23, spurious)]
+    await sim.wait_idle()
+    assert [
+        f
+        for f in await client.pushes_before_next_reply()
+        if f["payload"]["callbackName"] in (22, 23)
+    ] == []
+    assert sim.state.firmware.outlet_outdated
+    assert sim.state.firmware.faceplate_outdated
+    assert sim.state.boot_count == 0
