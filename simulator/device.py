@@ -353,6 +353,13 @@ class Device:
         state.online = True
         self._online.set()
 
+    async def lose_link(self) -> None:
+        """Drop every client socket after what is queued went out; the outlet runs on."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FLUSH_TIMEOUT):
+                await self._server.flush()
+        self._server.drop_all()
+
     async def wait_until_online(self) -> None:
         """Return once the outlet accepts connections."""
         await self._online.wait()

@@ -166,6 +166,12 @@ class Faults:
     37). Works with the ``"real"`` profile (``profile="real", ota_stall_before_progress=
     True``)."""
 
+    ota_result_lost: bool = False
+    """The result that ends an outlet update (``23 [3, 1]`` of a web-interface-only
+    update, ``23 [1, 1]`` otherwise) is lost with the socket: the outlet drops its
+    connections instead of sending it, and carries on: the update succeeded all the
+    same, which only the versions read afterwards tell."""
+
     update_check_delay: float = 0.0
     """Answer 20 this many seconds late; other requests, pings and pushes go on."""
 

@@ -23,6 +23,10 @@ With the ``ota_ack`` knob off, an accepted 21 gets no reply at all (protocol.md 
 item 28) and the update runs exactly as it would with the reply; a refused one (up
 to date, busy, bad arguments) is still answered ``PUBACK: 0``.
 
+With the ``ota_result_lost`` knob the success that ends an outlet update (``23 [3,
+1]`` for the web interface only, else ``23 [1, 1]``) is lost with the socket: the
+outlet drops its connections instead of sending it and goes on as usual.
+
 With the ``ota_stall_before_progress`` knob an accepted update never starts: after
 the leading ``23 [t, 0]`` nothing follows (protocol.md §11 item 37).
 
@@ -109,13 +113,23 @@ async def _outlet(dev: Device) -> None:
             return
         if partial:
             firmware.install_web()  # the web partition is live at once, without a reboot
+        if partial and firmware.im == firmware.im_available:
+            # web interface only: no reboot (protocol.md §6 / 23)
+            await _final_result(dev, OtaTarget.OUTLET_WEB)
+            return
         _result(dev, OtaTarget.OUTLET_WEB, True)
-    if partial and firmware.im == firmware.im_available:
-        return  # web interface only: no reboot (protocol.md §6 / 23)
     if not await _download(dev, OtaTarget.OUTLET):
         return
-    _result(dev, OtaTarget.OUTLET, True)
+    await _final_result(dev, OtaTarget.OUTLET)
     await dev.reboot_cycle(dev.timings.reboot_delay, firmware.install_outlet)
+
+
+async def _final_result(dev: Device, target: OtaTarget) -> None:
+    """The success that ends an outlet update, or (``ota_result_lost``) a dropped link."""
+    if dev.faults.ota_result_lost:
+        await dev.lose_link()
+    else:
+        _result(dev, target, True)
 
 
 async def _outlet_revb(dev: Device) -> None:

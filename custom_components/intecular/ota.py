@@ -12,7 +12,9 @@ revB outlet restarts instead. No answer, ``PUBACK: 1`` or a dropped socket mean 
 started"; only ``PUBACK: 0`` is a refusal. The pushes, the reboot and the versions read
 afterwards decide. An install ends at the latest ``OTA_START_TIMEOUT`` after 21 when
 no progress came at all, ``OTA_PROGRESS_TIMEOUT`` after the last sign of progress, or
-``OTA_REBOOT_TIMEOUT`` after the download finished.
+``OTA_REBOOT_TIMEOUT`` after the download finished. A result can be lost with a dropped
+socket: after a reconnect during an install, and before calling it stalled or
+unconfirmed, the update check (20) runs and the versions it reports decide.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class _Install:
     percentage: int | None = None
     downloaded: bool = False  # the last part downloaded; now rebooting
     checked: bool = False  # 20 answered after the web partition was installed
+    reconnects: int = 0  # the link's reconnect count when last looked at
 
     @property
     def phases(self) -> list[OtaTarget]:
@@ -196,6 +199,7 @@ class OtaTracker:
             before={part: installed_version(part, state) for part in parts},
             expected={part: v for part in due if (v := latest_version(part, state))},
             method=method,
+            reconnects=self.coordinator.reconnects,
         )
         self._arm(OTA_START_TIMEOUT)
         self._changed()
@@ -285,6 +289,10 @@ class OtaTracker:
         """End the update once the module reports its new version."""
         if (install := self._install) is None or not self.coordinator.last_update_success:
             return  # (a read while reconnecting: done once the outlet is back for all)
+        if install.reconnects != self.coordinator.reconnects:
+            # The link dropped during the update, maybe with its result: ask the outlet.
+            install.reconnects = self.coordinator.reconnects
+            self._check_versions(install, None)
         state = self.coordinator.data
         main = install.parts[-1]
         now = installed_version(main, state)
@@ -310,15 +318,43 @@ class OtaTracker:
         self._timer = None
         if (install := self._install) is None:
             return
-        if install.downloaded:
-            minutes = str(int(OTA_REBOOT_TIMEOUT.total_seconds() // 60))
-            self._fail(self._error("update_not_confirmed", minutes=minutes))
-        elif not install.progressed:
+        if not install.progressed:
+            # Nothing was ever downloaded, so no result can have been lost.
             seconds = str(int(OTA_START_TIMEOUT.total_seconds()))
             self._fail(self._error("update_not_started", seconds=seconds))
+            return
+        if install.downloaded:
+            minutes = str(int(OTA_REBOOT_TIMEOUT.total_seconds() // 60))
+            error = self._error("update_not_confirmed", minutes=minutes)
         else:
             seconds = str(int(OTA_PROGRESS_TIMEOUT.total_seconds()))
-            self._fail(self._error("update_stalled", seconds=seconds))
+            error = self._error("update_stalled", seconds=seconds)
+        # The result may have been lost with a socket: the versions decide.
+        self._check_versions(install, error)
+
+    def _check_versions(self, install: _Install, error: HomeAssistantError | None) -> None:
+        """Run the update check; succeed when it shows the new versions, else ``error``."""
+        self._finishing = self.coordinator.config_entry.async_create_background_task(
+            self.hass, self._judge(install, error), f"{DOMAIN} update versions"
+        )
+
+    async def _judge(self, install: _Install, error: HomeAssistantError | None) -> None:
+        answered = await self.checker.async_check()
+        if self._install is not install:
+            return  # ended meanwhile
+        if answered and self._installed_all(install):
+            LOGGER.debug("%s update done: the update check reports it", self.module)
+            install.checked = True
+            self._succeed()
+        elif error is not None:
+            self._fail(error)
+
+    def _installed_all(self, install: _Install) -> bool:
+        """Whether every part the update brings runs the version 20 offered."""
+        state = self.coordinator.data
+        return bool(install.expected) and all(
+            installed_version(part, state) == version for part, version in install.expected.items()
+        )
 
     def _succeed(self) -> None:
         install = self._end()

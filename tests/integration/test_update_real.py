@@ -277,3 +277,40 @@ async def test_update_that_never_starts_ends_within_a_minute(
     assert "did not start" in str(err.value)
     state = hass.states.get(entity_id)
     assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("options", [{"ota_result_lost": True, "update_check_delay": 0.0}])
+@pytest.mark.parametrize(
+    ("offered", "entity_id", "after"),
+    [
+        ({"im": "2.4.7"}, WEB, ("2.4.7", "1.3.0")),
+        ({"www": "1.2.0"}, OUTLET, ("2.5.0", "1.2.0")),
+        ({}, OUTLET, ("2.5.0", "1.3.0")),
+    ],
+    ids=["web-only", "firmware-only", "both"],
+)
+async def test_lost_result_ends_up_to_date(  # noqa: PLR0917 - fixtures and cases
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    offered: dict[str, str],
+    entity_id: str,
+    after: tuple[str, str],
+) -> None:
+    """The result that ends the update is lost with the socket (a web-interface-only
+    update's ``23 [3, 1]``, or ``23 [1, 1]``): the install ends without an error, on
+    the versions the outlet reports once it is back."""
+    await first_check(hass, init_integration)
+    simulator.set_available_versions(**offered)
+    await check_now(hass, entity_id)
+    assert hass.states.get(entity_id).state == STATE_ON
+
+    async with asyncio.timeout(10):  # a stall would take two minutes
+        await install(hass, entity_id)
+
+    assert simulator.state.boot_count == (0 if entity_id == WEB else 1)
+    for shown, version in zip((OUTLET, WEB), after, strict=True):
+        state = hass.states.get(shown)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+        assert state.attributes[ATTR_IN_PROGRESS] is False

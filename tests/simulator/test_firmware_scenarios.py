@@ -121,3 +121,26 @@ async def test_update_that_never_starts(
     assert sim.state.firmware.outlet_outdated
     assert sim.state.firmware.faceplate_outdated
     assert sim.state.boot_count == 0
+
+
+# --- ota_result_lost ------------------------------------------------------------------------
+
+
+async def test_web_only_result_lost_with_the_socket(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    sim = await make_sim(
+        "pro", available_www="1.3.0", partial_outlet_updates=True, ota_result_lost=True
+    )
+    client = await connect(sim)
+    assert (await client.request(21, [1, 0]))["PUBACK"] == 1
+    expected = [(23, [1, 0]), *progress(3)]
+    assert await ota_pushes(client, len(expected)) == expected
+    assert await client.closed()  # instead of 23 [3, 1]
+    assert (23, [3, 1]) not in [
+        (f["payload"]["callbackName"], f["payload"].get("callbackArgs")) for f in client.pushes
+    ]
+    await sim.wait_idle()
+    client = await connect(sim)
+    assert args_of(await client.request(20))["IM"]["www_fw_rev"] == "1.3.0"
+    assert sim.state.boot_count == 0
