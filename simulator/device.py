@@ -105,6 +105,7 @@ class Device:
         self._faceplate: asyncio.Task[None] | None = None
         self._calibration: asyncio.Task[None] | None = None
         self._accuracy: asyncio.Task[None] | None = None
+        self._version: asyncio.Task[None] | None = None
 
     # --- frames out ------------------------------------------------------------------
 
@@ -328,7 +329,7 @@ class Device:
     async def _go_down(self) -> None:
         self.state.online = False
         self._online.clear()
-        for task in (self._faceplate, self._calibration, self._accuracy):
+        for task in (self._faceplate, self._calibration, self._accuracy, self._version):
             self._cancel(task)
         await self._server.unlisten()
         with contextlib.suppress(TimeoutError):
@@ -344,7 +345,7 @@ class Device:
             before_boot()
         state = self.state
         state.boot_count += 1
-        state.faceplate.restarting = False
+        state.faceplate.restarting = state.faceplate.version_hidden = False
         state.sensors.occupancy_phase = None
         state.sensors.accuracy_reset = False
         self._announce_until = asyncio.get_running_loop().time() + self.timings.boot_announce_window
@@ -395,6 +396,7 @@ class Device:
         return True
 
     def _faceplate_leaves(self) -> None:
+        self._cancel(self._version)
         self.state.faceplate.restarting = True
         self._cancel(self._calibration)
         self.state.sensors.occupancy_phase = None
@@ -402,13 +404,28 @@ class Device:
     async def faceplate_cycle(
         self, delay: float, before_back: Callable[[], None] | None = None
     ) -> None:
-        """The faceplate leaves 12 and goes quiet for ``delay``, then returns (12 push)."""
+        """The faceplate leaves 12 and goes quiet for ``delay``, then returns (12 push).
+
+        ``faceplate_return_silent``: no 12 push on its return; ``faceplate_version_delay``:
+        its version reads blank for that long after it.
+        """
         self._faceplate_leaves()
         await asyncio.sleep(delay)
         if before_back is not None:
             before_back()
-        self.state.faceplate.restarting = False
-        self.push_device_info()
+        face = self.state.faceplate
+        face.restarting = False
+        if (hidden := self.faults.faceplate_version_delay) > 0:
+            face.version_hidden = True
+            self._version = self.spawn(self._show_version_after(hidden))
+        if not self.faults.faceplate_return_silent:
+            self.push_device_info()
+
+    async def _show_version_after(self, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        finally:
+            self.state.faceplate.version_hidden = False
 
     def start_occupancy_calibration(self, seconds: int) -> None:
         """26: after ``calibration_delay``, occupancy_state reads 4, 5, 6, then normal."""

@@ -172,6 +172,14 @@ class Faults:
     connections instead of sending it, and carries on: the update succeeded all the
     same, which only the versions read afterwards tell."""
 
+    faceplate_return_silent: bool = False
+    """No 12 push when the faceplate comes back from a restart or an update: nothing
+    announces its return (protocol.md §11 item 33)."""
+
+    faceplate_version_delay: float = 0.0
+    """After the faceplate comes back, its ``fw_rev`` reads blank (in 12 and 20) for
+    this many seconds before the version shows (protocol.md §11 items 34 and 36)."""
+
     update_check_delay: float = 0.0
     """Answer 20 this many seconds late; other requests, pings and pushes go on."""
 

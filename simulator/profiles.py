@@ -18,6 +18,10 @@ real outlets):
 ``interleave_pushes``    True: a push arrives right before every reply.
 ``partial_outlet_         True: an outlet update runs only the outdated phases; a
 updates``                web-interface-only update ends on ``23 [3, 1]``, no reboot.
+``faceplate_return_      True: no 12 push when the faceplate comes back from a restart
+silent``                 or an update (§11 item 33).
+``faceplate_version_     40.0: back from a restart, the faceplate's ``fw_rev`` reads
+delay``                  blank for 40 s before its (new) version shows (items 34, 36).
 =======================  ==============================================================
 
 Knobs given by name override the profile's values (``profile="real", ota_ack=True``).
@@ -36,6 +40,7 @@ PROFILES: Final = (FRIENDLY, REAL)
 
 REAL_UPDATE_CHECK_DELAY: Final = 8.0
 REAL_CONNECT_DELAY: Final = 0.3
+REAL_FACEPLATE_VERSION_DELAY: Final = 40.0
 REAL_UNANSWERED: Final = frozenset({"18/7", "27"})
 REAL_SENSOR_OVERRIDES: Final[dict[Variant, dict[str, object]]] = {
     Variant.PRO: {"humidity": "nan"},
@@ -51,6 +56,8 @@ PROFILE_KNOBS: Final = (
     "connect_delay",
     "interleave_pushes",
     "partial_outlet_updates",
+    "faceplate_return_silent",
+    "faceplate_version_delay",
 )
 """The knobs a profile sets (all of them ``Faults`` fields)."""
 
@@ -69,6 +76,8 @@ def profile_knobs(profile: str, variant: Variant | str) -> dict[str, Any]:
             "connect_delay": REAL_CONNECT_DELAY,
             "interleave_pushes": True,
             "partial_outlet_updates": True,
+            "faceplate_return_silent": True,
+            "faceplate_version_delay": REAL_FACEPLATE_VERSION_DELAY,
         }
     raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
 

@@ -68,6 +68,9 @@ class FaceplateState:
     restarting: bool = False
     """During a faceplate restart ``PM`` is absent from 12."""
 
+    version_hidden: bool = False
+    """Just back from a restart: its ``fw_rev`` reads blank in 12 and 20 for a while."""
+
 
 @dataclass(slots=True)
 class MqttState:
@@ -156,7 +159,7 @@ class DeviceState:
                 "device": "InvisDeco" if name is None else name,
                 "type": self.variant.faceplate_type,
                 "hw_rev": "1",
-                "fw_rev": fw.pm,
+                "fw_rev": "" if self.faceplate.version_hidden else fw.pm,
             }
             if self.variant.has_radar:
                 pm["radar"] = {"fw_rev": fw.radar, "hw_type": "R2", "MAC": ident.radar_mac}
@@ -175,7 +178,8 @@ class DeviceState:
             }
         }
         if self.variant.has_faceplate:
-            updates["PM"] = {"fw_rev": fw.pm, "available_fw_rev": fw.pm_available}
+            installed = "" if self.faceplate.version_hidden else fw.pm
+            updates["PM"] = {"fw_rev": installed, "available_fw_rev": fw.pm_available}
         return updates
 
     def names_args(self, quirks: Quirks) -> Any:

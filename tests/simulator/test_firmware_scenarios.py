@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from .conftest import ClientFactory, SimFactory, args_of
@@ -144,3 +146,32 @@ async def test_web_only_result_lost_with_the_socket(
     client = await connect(sim)
     assert args_of(await client.request(20))["IM"]["www_fw_rev"] == "1.3.0"
     assert sim.state.boot_count == 0
+
+
+# --- faceplate_return_silent, faceplate_version_delay -------------------------------------
+
+
+async def test_faceplate_back_silently_with_its_version_late(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    sim = await make_sim(
+        "pro",
+        update_available=True,
+        faceplate_restart_delay=0.1,
+        faceplate_return_silent=True,
+        faceplate_version_delay=0.5,
+    )
+    client = await connect(sim)
+    assert (await client.request(21, [2, 1]))["PUBACK"] == 1
+    expected = [(23, [2, 0]), *progress(2), (23, [2, 1])]
+    assert await ota_pushes(client, len(expected)) == expected
+    for _ in range(200):  # read 12 until the faceplate is listed again
+        if "PM" in (info := args_of(await client.request(12))):
+            break
+        await asyncio.sleep(0.02)
+    assert info["PM"]["fw_rev"] == ""  # back, its version not yet known
+    assert args_of(await client.request(20))["PM"]["fw_rev"] == ""
+    await sim.wait_idle()
+    assert args_of(await client.request(12))["PM"]["fw_rev"] == "1.9.3"
+    assert args_of(await client.request(20))["PM"]["fw_rev"] == "1.9.3"
+    assert not [f for f in client.pushes if f["payload"]["callbackName"] == 12]
