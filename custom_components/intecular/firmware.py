@@ -96,17 +96,29 @@ class FirmwarePart(StrEnum):
         }[self]
 
 
+def _version(value: str | None) -> str | None:
+    """A version as reported; None for a blank, never shown nor compared with an offer.
+
+    A module just back from a restart may report a blank version (protocol.md §11 item 36).
+    """
+    if value is None:
+        return None
+    return value.strip() or None
+
+
 def installed_version(part: FirmwarePart, state: DeviceState) -> str | None:
     """What the part runs: device info (12) first, the update check (20) otherwise."""
     updates = state.updates
     if part is FirmwarePart.OUTLET_WEB:
-        return updates.outlet.web_installed if updates else None
+        return _version(updates.outlet.web_installed) if updates else None
     if part is FirmwarePart.OUTLET_FIRMWARE:
-        return state.info.outlet.fw_rev or (updates.outlet.installed if updates else None)
+        return _version(state.info.outlet.fw_rev) or (
+            _version(updates.outlet.installed) if updates else None
+        )
     face = state.info.faceplate
-    if face is not None and face.fw_rev:
-        return face.fw_rev
-    return updates.faceplate.installed if updates and updates.faceplate else None
+    if face is not None and (version := _version(face.fw_rev)):
+        return version
+    return _version(updates.faceplate.installed) if updates and updates.faceplate else None
 
 
 def latest_version(part: FirmwarePart, state: DeviceState) -> str | None:
@@ -124,8 +136,10 @@ def latest_version(part: FirmwarePart, state: DeviceState) -> str | None:
         checked, available = updates.faceplate.installed, updates.faceplate.available
     else:
         return None
-    if not available or available == checked:
-        return installed_version(part, state)
+    if (installed := installed_version(part, state)) is None:
+        return None  # nothing known to compare with: no offer from a blank
+    if not (available := _version(available)) or available == _version(checked):
+        return installed
     return available
 
 

@@ -32,6 +32,7 @@ from homeassistant.helpers.event import async_call_later
 
 from .api import (
     IntecularClient,
+    IntecularError,
     IntecularTimeoutError,
     OtaAck,
     OtaMethod,
@@ -51,7 +52,7 @@ from .firmware import (
     module_device_name,
     outdated,
 )
-from .state import DeviceState
+from .state import DeviceState, apply_push
 
 # How long 21 may take to be answered before the pushes alone tell.
 OTA_ACK_GRACE = 2.0
@@ -60,6 +61,10 @@ OTA_ACK_GRACE = 2.0
 OTA_START_TIMEOUT = timedelta(seconds=60)
 # Longest silence between two OTA pushes while a module downloads.
 OTA_PROGRESS_TIMEOUT = timedelta(seconds=120)
+# After a faceplate's restart, update or return: re-read device info (12) after each
+# of these many seconds until it is back with a version; nothing announces its return
+# and its new version shows tens of seconds late (protocol.md §11 items 33, 34).
+FACEPLATE_REREAD_DELAYS = (10, 20, 30, 30, 30, 60, 60)
 # After the last successful result: how long the module may take to reboot and report
 # the new version (the outlet restarts, a faceplate leaves and comes back).
 OTA_REBOOT_TIMEOUT = timedelta(minutes=5)
@@ -110,6 +115,11 @@ class OtaTracker:
         self._install: _Install | None = None
         self._timer: CALLBACK_TYPE | None = None
         self._finishing: asyncio.Task[None] | None = None
+        # The faceplate's return: the re-reads of 12 still to come, the next one's timer.
+        self._rereads: list[float] = []
+        self._reread: CALLBACK_TYPE | None = None
+        self._watching = False
+        self._faceplate_listed = coordinator.data.info.faceplate is not None
 
     @callback
     def start(self, entry: ConfigEntry[Any]) -> None:
@@ -272,6 +282,8 @@ class OtaTracker:
         else:
             install.downloaded = True
             self._arm(OTA_REBOOT_TIMEOUT)
+            if self.module is Module.FACEPLATE:
+                self._watch_return()  # it restarts now; nothing will announce its return
         self._changed()
 
     async def _finish_web(self, install: _Install) -> None:
@@ -287,6 +299,11 @@ class OtaTracker:
     @callback
     def _state_changed(self) -> None:
         """End the update once the module reports its new version."""
+        if self.module is Module.FACEPLATE:
+            listed = self.coordinator.data.info.faceplate is not None
+            if self._faceplate_listed and not listed:
+                self._watch_return()  # restarting (12 omits it): read 12 until it is back
+            self._faceplate_listed = listed
         if (install := self._install) is None or not self.coordinator.last_update_success:
             return  # (a read while reconnecting: done once the outlet is back for all)
         if install.reconnects != self.coordinator.reconnects:
@@ -301,6 +318,58 @@ class OtaTracker:
         if install.downloaded or now == install.expected.get(main):
             LOGGER.debug("%s update done: now %s", self.module, now)
             self._succeed()
+
+    # --- the faceplate's return ---------------------------------------------------------
+
+    def _faceplate_back(self) -> bool:
+        """Whether the faceplate is listed, online, with a version (not a blank)."""
+        face = self.coordinator.data.info.faceplate
+        return face is not None and face.online and bool(face.fw_rev and face.fw_rev.strip())
+
+    def _watch_return(self) -> None:
+        """Re-read 12 on the backoff until the faceplate is back and reports a version."""
+        if self._watching:
+            return  # already watching (its first re-read found it gone)
+        self._watching = True
+        self._rereads = [float(delay) for delay in FACEPLATE_REREAD_DELAYS]
+        self._next_reread()
+
+    def _next_reread(self) -> None:
+        if self._rereads:
+            self._reread = async_call_later(self.hass, self._rereads.pop(0), self._reread_now)
+        else:
+            self._watching = False  # given up; a push or the next full read will tell
+
+    @callback
+    def _reread_now(self, _now: datetime) -> None:
+        self._reread = None
+        self.coordinator.config_entry.async_create_background_task(
+            self.hass, self._read_info(), f"{DOMAIN} faceplate return"
+        )
+
+    async def _read_info(self) -> None:
+        coordinator = self.coordinator
+        if coordinator.link_ready:
+            since = coordinator.sequence
+            try:
+                info = await coordinator.client.get_device_info(background=True)
+            except IntecularError as err:
+                LOGGER.debug("Reading device info for the faceplate failed: %s", err)
+            else:
+                if info.outlet.serial == coordinator.data.info.outlet.serial:
+                    coordinator.async_apply(lambda state: apply_push(state, info), since=since)
+        # Back with a version, and no update waiting for a newer one: done.
+        if self._faceplate_back() and self._install is None:
+            self._watching = False
+        elif self._watching:
+            self._next_reread()
+
+    def _cancel_reread(self) -> None:
+        self._watching = False
+        self._rereads = []
+        if self._reread is not None:
+            self._reread()
+            self._reread = None
 
     # --- ending -----------------------------------------------------------------------
 
@@ -396,6 +465,7 @@ class OtaTracker:
         """The entry unloads: stop the timer, tell a waiting install why it ended."""
         if self._finishing is not None:
             self._finishing.cancel()
+        self._cancel_reread()
         install = self._end()
         if install is not None and install.waiter is not None and not install.waiter.done():
             install.waiter.set_exception(self._error("update_interrupted"))

@@ -30,9 +30,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.intecular.api import OtaTarget
+from custom_components.intecular.ota import FACEPLATE_REREAD_DELAYS
 from simulator import SimulatedOutlet
 
-from .common import wait_until
+from .common import coordinator_of, wait_until
 from .update_helpers import (
     FACEPLATE,
     OUTLET,
@@ -314,3 +315,86 @@ async def test_lost_result_ends_up_to_date(  # noqa: PLR0917 - fixtures and case
         state = hass.states.get(shown)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
         assert state.attributes[ATTR_IN_PROGRESS] is False
+
+
+# Time at a fiftieth: the faceplate back 60 s after its update, its version 40 s later.
+SCALE = 50
+
+
+@pytest.fixture
+def scaled_rereads() -> Generator[None]:
+    """The re-reads of 12 after a faceplate's restart at the test's scale."""
+    with patch(
+        "custom_components.intecular.ota.FACEPLATE_REREAD_DELAYS",
+        tuple(delay / SCALE for delay in FACEPLATE_REREAD_DELAYS),
+    ):
+        yield
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_restart_delay": 60 / SCALE,
+            "faceplate_version_delay": 40 / SCALE,
+        }
+    ],
+)
+async def test_faceplate_back_late_without_a_push(
+    hass: HomeAssistant,
+    scaled_rereads: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """After its update the faceplate is back 60 s later, unannounced (no 12 push), with
+    a blank version for 40 s more (protocol.md §11 items 33, 34, 36): the card ends
+    installed on the new version, read with at most 8 reads of 12, and never shows the
+    blank as a version."""
+    await first_check(hass, init_integration)
+    seen = record(hass, simulator, FACEPLATE)
+    reads_before = sum(1 for callback, _ in simulator.requests if callback == 12)
+
+    async with asyncio.timeout(20):  # not confirmed would take five minutes
+        await install(hass, FACEPLATE)
+
+    state = hass.states.get(FACEPLATE)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.9.3")
+    assert state.attributes[ATTR_IN_PROGRESS] is False
+    reads = sum(1 for callback, _ in simulator.requests if callback == 12) - reads_before
+    assert 1 <= reads <= 8
+    assert {s.installed for s in seen} <= {"1.9.2", "1.9.3"}
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_restart_delay": 0.0,
+            "faceplate_version_delay": 3600.0,
+        }
+    ],
+)
+async def test_blank_faceplate_version_is_no_version(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Back from a restart, the faceplate reports a blank version (12 and 20): the card
+    shows no version and offers nothing, and shows it again once the version is back."""
+    coordinator = coordinator_of(init_integration)
+    await first_check(hass, init_integration)
+    simulator.set_available_versions(pm="1.9.2")  # up to date
+    await simulator.restart_faceplate()
+    await simulator.drop_connections()  # read everything anew: 12 lists it, blank
+    await wait_until(hass, lambda: coordinator.reconnects == 1)
+    await check_now(hass, FACEPLATE)
+    await wait_until(
+        hass,
+        lambda: (face := coordinator.data.info.faceplate) is not None and face.fw_rev == "",
+    )
+
+    state = hass.states.get(FACEPLATE)
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes[ATTR_INSTALLED_VERSION] is None
