@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -54,7 +56,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: IntecularConfigEntry) ->
     coordinator = IntecularCoordinator(hass, entry, client)
     await coordinator.async_config_entry_first_refresh()
     checker = UpdateChecker(hass, coordinator)
-    trackers = {module: OtaTracker(hass, coordinator, module, checker) for module in Module}
+    turn = asyncio.Lock()  # the outlet runs one update at a time: installs take turns
+    trackers = {module: OtaTracker(hass, coordinator, module, checker, turn) for module in Module}
     entry.runtime_data = IntecularData(coordinator, checker, trackers)
     async_register_devices(hass, entry, coordinator.data.info)
     coordinator.start()

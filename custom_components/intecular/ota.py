@@ -105,12 +105,20 @@ class OtaTracker:
         coordinator: IntecularCoordinator,
         module: Module,
         checker: UpdateChecker,
+        turn: asyncio.Lock,
     ) -> None:
-        """Follow ``module`` of the coordinator's outlet."""
+        """Follow ``module`` of the coordinator's outlet.
+
+        ``turn`` is shared by the outlet's trackers: the outlet runs one update at a
+        time, so an install waits for its turn (Home Assistant's "update all" starts
+        every install at once).
+        """
         self.hass = hass
         self.coordinator = coordinator
         self.module = module
         self.checker = checker
+        self._turn = turn
+        self._queued: tuple[FirmwarePart, ...] = ()  # waiting for its turn: what it brings
         self._listeners: list[Callable[[], None]] = []
         self._install: _Install | None = None
         self._timer: CALLBACK_TYPE | None = None
@@ -146,12 +154,14 @@ class OtaTracker:
         return self._install is not None
 
     def installing(self, part: FirmwarePart) -> bool:
-        """Whether the update under way installs ``part``."""
-        return self._install is not None and part in self._install.parts
+        """Whether the update under way (or waiting for its turn) installs ``part``."""
+        if self._install is None:
+            return part in self._queued
+        return part in self._install.parts
 
     @property
     def percentage(self) -> int | None:
-        """Progress of the whole update, 0-100, never moving backwards."""
+        """Progress of the whole update, 0-100, never moving backwards; None waiting."""
         return None if self._install is None else self._install.percentage
 
     def _error(self, key: str, **placeholders: str) -> HomeAssistantError:
@@ -168,11 +178,28 @@ class OtaTracker:
     # --- starting ---------------------------------------------------------------------
 
     async def async_install(self, method: OtaMethod = OtaMethod.VIA_OUTLET) -> None:
-        """Start an update (or join the one under way) and wait for its outcome."""
-        if self.active:
+        """Wait for the outlet's other update to end, start this one, wait for its outcome."""
+        if self.active or self._queued:
             # Already updating (the vendor app, or the other outlet card): the outlet
             # runs one update at a time.
             raise self._error("update_refused")
+        state = self.coordinator.data
+        self._queued = tuple(p for p in self.module.parts if outdated(p, state)) or (
+            self.module.parts
+        )
+        self._changed()
+        try:
+            async with self._turn:
+                self._queued = ()
+                if self.active:  # started meanwhile outside Home Assistant
+                    raise self._error("update_refused")
+                await self._install_now(method)
+        finally:
+            if self._queued:
+                self._queued = ()
+                self._changed()
+
+    async def _install_now(self, method: OtaMethod) -> None:
         install = self._begin(self.coordinator.data, method)
         install.waiter = waiter = self.hass.loop.create_future()
         target = self.module.target

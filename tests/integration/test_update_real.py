@@ -19,6 +19,8 @@ from homeassistant.components.update import (
     ATTR_IN_PROGRESS,
     ATTR_INSTALLED_VERSION,
     ATTR_LATEST_VERSION,
+    DOMAIN as UPDATE_DOMAIN,
+    SERVICE_INSTALL,
 )
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNOWN
@@ -398,3 +400,36 @@ async def test_blank_faceplate_version_is_no_version(
     state = hass.states.get(FACEPLATE)
     assert state.state == STATE_UNKNOWN
     assert state.attributes[ATTR_INSTALLED_VERSION] is None
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options",
+    [{"update_check_delay": 0.0, "faceplate_version_delay": 40 / SCALE}],
+)
+async def test_update_all_installs_one_after_another(
+    hass: HomeAssistant,
+    scaled_rereads: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """Settings > Updates > "Update all" starts the outlet's and the faceplate's installs
+    at once: the second waits (in progress, no percentage) and starts when the first has
+    ended; both end up to date."""
+    await first_check(hass, init_integration)
+    outlet, faceplate = record(hass, simulator, OUTLET), record(hass, simulator, FACEPLATE)
+
+    async with asyncio.timeout(20):
+        await hass.services.async_call(
+            UPDATE_DOMAIN,
+            SERVICE_INSTALL,
+            {ATTR_ENTITY_ID: [OUTLET, FACEPLATE]},
+            blocking=True,
+        )
+
+    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0"), (FACEPLATE, "1.9.3")):
+        state = hass.states.get(entity_id)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+        assert state.attributes[ATTR_IN_PROGRESS] is False
+    # the one that waited showed it: in progress, without a percentage
+    assert any(s.in_progress and s.percentage is None for s in outlet + faceplate)
