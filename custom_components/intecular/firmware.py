@@ -191,6 +191,7 @@ class UpdateChecker:
         self._lock = asyncio.Lock()
         self._failures = 0
         self._retry: CALLBACK_TYPE | None = None
+        self._stopped = False  # the entry unloaded: no more retries
         self._reconnects = coordinator.reconnects
 
     @callback
@@ -200,8 +201,14 @@ class UpdateChecker:
         entry.async_on_unload(
             self.coordinator.async_add_listener(self._state_changed, frozenset({"updates"}))
         )
-        entry.async_on_unload(self._cancel_retry)
+        entry.async_on_unload(self._stop)
         self.schedule()
+
+    @callback
+    def _stop(self) -> None:
+        """The entry unloads: a check still waiting for its answer must not retry."""
+        self._stopped = True
+        self._cancel_retry()
 
     @callback
     def schedule(self) -> None:
@@ -259,7 +266,8 @@ class UpdateChecker:
         delay = min(UPDATE_CHECK_RETRY * 2**self._failures, UPDATE_CHECK_INTERVAL)
         self._failures += 1
         self._cancel_retry()
-        self._retry = async_call_later(self.hass, delay, self._retry_now)
+        if not self._stopped:
+            self._retry = async_call_later(self.hass, delay, self._retry_now)
 
     @callback
     def _retry_now(self, _now: datetime) -> None:

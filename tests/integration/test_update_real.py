@@ -433,3 +433,23 @@ async def test_update_all_installs_one_after_another(
         assert state.attributes[ATTR_IN_PROGRESS] is False
     # the one that waited showed it: in progress, without a percentage
     assert any(s.in_progress and s.percentage is None for s in outlet + faceplate)
+
+
+@pytest.mark.parametrize("options", [{"unanswered": frozenset({"20"})}])
+async def test_a_check_cut_short_by_unloading_leaves_no_retry(
+    hass: HomeAssistant,
+    short_check_timeout: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """ "Check for updates" waits for an answer when the entry unloads: the check ends,
+    and no retry is left behind (the harness fails a test that leaves a timer)."""
+    checks = sum(1 for callback, _ in simulator.requests if callback == 20)
+    checking = hass.async_create_task(check_now(hass, FACEPLATE))
+    await poll_until(
+        lambda: sum(1 for callback, _ in simulator.requests if callback == 20) > checks
+    )
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    async with asyncio.timeout(5):
+        await checking
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
