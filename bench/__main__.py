@@ -15,11 +15,11 @@ import time
 
 from homeassistant import runner
 
-from . import cost, gross, latency, recovery, scale, soak
+from . import cost, gross, latency, profile, recovery, scale, soak
 from .hass import quiet_logging
 from .report import Row, Table, machine, say
 
-PARTS = ("latency", "cost", "gross", "scale", "startup", "recovery", "soak")
+PARTS = ("latency", "profile", "cost", "gross", "scale", "startup", "recovery", "soak")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -86,6 +86,9 @@ async def run(args: argparse.Namespace, table: Table) -> None:
                 ),
                 latency.Pace(cold=False, gap=0.0, rounds=rounds, samples=200 if quick else 1000),
             ],
+        ),
+        "profile": lambda: profile.measure(
+            table, samples=args.cold_samples, gap=gap, kinds=("calls", "instructions")
         ),
         "cost": lambda: cost.measure(table, rounds=rounds, pushes=500 if quick else 2000),
         "gross": lambda: gross.measure(
