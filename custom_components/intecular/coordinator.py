@@ -54,6 +54,7 @@ from .state import (
     FaceplateKind,
     apply_push,
     changed_fields,
+    pushed_fields,
     pushed_part,
 )
 from .watchdog import Watchdog
@@ -369,7 +370,11 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 self._want_full_read(urgent=False)
         elif isinstance(push, OutletInfo):
             self._want_full_read(urgent=True)  # the outlet or its faceplate restarted
-        self._change(lambda state: apply_push(state, push), reported=pushed_part(push))
+        self._change(
+            lambda state: apply_push(state, push),
+            reported=pushed_part(push),
+            among=pushed_fields(push),
+        )
 
     @callback
     def _change(
@@ -379,6 +384,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         since: int | None = None,
         acknowledged: bool = False,
         reported: str | None = None,
+        among: tuple[str, ...] = STATE_FIELDS,
     ) -> None:
         """The one way into the state: apply ``update`` and tell who reads what changed.
 
@@ -388,11 +394,12 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         command's acknowledgement of the same part is no newer news). ``reported``: the
         part the outlet just reported (a push). It counts as changed even when its value
         is the same: what the outlet says now is newer than an answer to an earlier
-        request.
+        request. ``among``: the only fields ``update`` can change (a push's), so the
+        others need no comparison.
         """
         old = self.data
         new = update(old)
-        changed = changed_fields(old, new) if new is not old else []
+        changed = changed_fields(old, new, among) if new is not old else []
         if since is not None and changed:
             stamps = self._pushed_at if acknowledged else self._changed_at
             newer = [name for name in changed if stamps[name] > since]
