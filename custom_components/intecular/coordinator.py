@@ -68,6 +68,10 @@ _COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
 )
 
 
+# How many sets of changed parts keep their worked-out listeners.
+_WAKE_MEMORY: Final = 256
+
+
 class WrongOutletError(IntecularError):
     """The outlet at the entry's address has another serial number."""
 
@@ -115,14 +119,20 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self._pushed_at: dict[str, int] = dict.fromkeys(STATE_FIELDS, 0)
         # Pushes that arrive while loading reads the essentials (no state to apply to).
         self._held: list[Push] | None = None
-        # Who hears of a change: every listener, those of each part, those of any part;
-        # keyed by the order they came in, in which they hear of it.
+        # Who hears of a change: every listener, those of each part (or of one field of
+        # a part, "sensors.temperature"), those of any part; keyed by the order they
+        # came in, in which they hear of it.
         self._listened = 0
         self._listening: dict[int, CALLBACK_TYPE] = {}
         self._listening_to: dict[str, dict[int, CALLBACK_TYPE]] = {
             name: {} for name in STATE_FIELDS
         }
         self._listening_to_any: dict[int, CALLBACK_TYPE] = {}
+        # The fields of a part that someone listens to: part -> (field, "part.field").
+        self._fields_heard: dict[str, list[tuple[str, str]]] = {}
+        # Who hears of a given set of changed names, worked out once (until a listener
+        # comes or goes): a push finds its listeners with one lookup.
+        self._wake: dict[tuple[str, ...], tuple[CALLBACK_TYPE, ...]] = {}
         self._push_listeners: list[Callable[[Push], None]] = []
         self._link: Link[bool] = Link(
             hass,
@@ -420,7 +430,27 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 async_sync_devices(self.hass, self.config_entry, old.info, new.info)
             except Exception:  # noqa: BLE001 - logged; the entities must still hear of it
                 LOGGER.exception("Updating the devices of %s failed", self.config_entry.title)
-        self._notify(changed)
+        self._notify(self._changed_names(changed, old, new))
+
+    def _changed_names(
+        self, changed: list[str], old: DeviceState, new: DeviceState
+    ) -> tuple[str, ...]:
+        """The changed parts, and of those with field listeners the fields that changed.
+
+        A part that appears or goes (None on one side) changes all its fields.
+        """
+        names = tuple(changed)
+        for part in changed:
+            if (heard := self._fields_heard.get(part)) is None:
+                continue
+            a, b = getattr(old, part), getattr(new, part)
+            if a is None or b is None or type(a) is not type(b):
+                names += tuple(name for _, name in heard)
+            else:
+                names += tuple(
+                    name for field, name in heard if getattr(a, field) != getattr(b, field)
+                )
+        return names
 
     @callback
     def async_acknowledged(
@@ -470,6 +500,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
 
         An entity registers the ``DeviceState`` fields it reads (``IntecularEntity``)
         and hears only of changes to them; a listener without one hears of every change.
+        A name ``part.field`` (``sensors.temperature``) is one field of a part's model:
+        the listener hears when that field changes, or the part appears or goes.
         """
         remove_base = super().async_add_listener(update_callback, context)
         self._listened += 1
@@ -479,19 +511,34 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         groups = (
             [self._listening_to_any]
             if parts is None
-            else [self._listening_to[name] for name in parts if name in self._listening_to]
+            else [self._listening_group(name) for name in parts]
         )
         for group in groups:
-            group[key] = update_callback
+            if group is not None:
+                group[key] = update_callback
+        self._wake.clear()
 
         @callback
         def remove() -> None:
             self._listening.pop(key, None)
             for group in groups:
-                group.pop(key, None)
+                if group is not None:
+                    group.pop(key, None)
+            self._wake.clear()
             remove_base()
 
         return remove
+
+    def _listening_group(self, name: str) -> dict[int, CALLBACK_TYPE] | None:
+        """The listeners of a part or of a field of one; None for no part of the state."""
+        if (group := self._listening_to.get(name)) is not None:
+            return group
+        part, dot, field = name.partition(".")
+        if not dot or part not in STATE_FIELDS or not field:
+            return None
+        self._fields_heard.setdefault(part, []).append((field, name))
+        group = self._listening_to[name] = {}
+        return group
 
     @callback
     def async_update_listeners(self) -> None:
@@ -499,15 +546,20 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         self._notify(None)
 
     @callback
-    def _notify(self, changed: Iterable[str] | None) -> None:
-        """Call the listeners of the changed parts (None: every listener)."""
+    def _notify(self, changed: tuple[str, ...] | None) -> None:
+        """Call the listeners of the changed parts and fields (None: every listener)."""
         if changed is None:
-            listeners = list(self._listening.values())
+            listeners: Iterable[CALLBACK_TYPE] = list(self._listening.values())
+        elif (known := self._wake.get(changed)) is not None:
+            listeners = known
         else:
             heard = dict(self._listening_to_any)
             for name in changed:
-                heard.update(self._listening_to[name])
-            listeners = [heard[key] for key in sorted(heard)]
+                heard.update(self._listening_to.get(name, {}))
+            listeners = tuple(heard[key] for key in sorted(heard))
+            if len(self._wake) >= _WAKE_MEMORY:
+                self._wake.clear()  # many combinations of changed fields: start again
+            self._wake[changed] = listeners
         for update_callback in listeners:
             try:
                 update_callback()

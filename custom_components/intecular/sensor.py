@@ -52,7 +52,9 @@ class IntecularSensorDescription(IntecularEntityDescription, SensorEntityDescrip
     """A reading: its field of ``SensorReadings`` and what vouches for it.
 
     ``valid`` names the validity flag (0: unavailable) and ``accuracy`` the accuracy
-    value (0: unknown). ``value_fn`` turns the raw field into the state.
+    value (0: unknown). ``value_fn`` turns the raw field into the state; ``value_reads``
+    names the other fields it reads (None: unknown, then every change of the readings
+    wakes the entity).
     """
 
     field: str
@@ -61,6 +63,14 @@ class IntecularSensorDescription(IntecularEntityDescription, SensorEntityDescrip
     valid: str | None = None
     accuracy: str | None = None
     value_fn: Callable[[SensorReadings], StateType] | None = None
+    value_reads: tuple[str, ...] | None = ()
+
+    def fields_read(self) -> frozenset[str] | None:
+        """The ``SensorReadings`` fields the entity shows (None: it cannot tell)."""
+        if self.value_reads is None:
+            return None
+        named = (self.field, "unreadable", self.valid, self.accuracy, *self.value_reads)
+        return frozenset(name for name in named if name is not None)
 
 
 def _accuracy(value: int | None) -> str | None:
@@ -196,6 +206,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         suggested_unit_of_measurement=UnitOfLength.METERS,
         suggested_display_precision=2,
         value_fn=_distance,
+        value_reads=("occupancy_state",),  # occupancy_calibrating is read from it
     ),
     _measurement(
         "gas_resistance",
@@ -250,6 +261,7 @@ SENSORS: tuple[IntecularSensorDescription, ...] = (
         options=list(CALIBRATION_STATES),
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
+        # occupancy_calibrating is read from the field, occupancy_state
         value_fn=lambda readings: "calibrating" if readings.occupancy_calibrating else "idle",
     ),
 )
@@ -278,6 +290,18 @@ class IntecularSensor(IntecularEntity, SensorEntity):
     """One faceplate reading."""
 
     entity_description: IntecularSensorDescription
+
+    def _parts_read(self, description: IntecularEntityDescription) -> frozenset[str] | None:
+        """Of the readings, only the fields it shows: another reading's change is not heard."""
+        parts = super()._parts_read(description)
+        if (
+            parts is None
+            or "sensors" not in parts
+            or not isinstance(description, IntecularSensorDescription)
+            or (fields := description.fields_read()) is None
+        ):
+            return parts
+        return parts - {"sensors"} | {f"sensors.{name}" for name in fields}
 
     @property
     def available(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from unittest.mock import patch
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
@@ -23,7 +23,7 @@ from custom_components.intecular import (
     text,
     update,
 )
-from custom_components.intecular.api import OutletStates
+from custom_components.intecular.api import OutletStates, SensorReadings
 from custom_components.intecular.entity import IntecularEntity, IntecularEntityDescription
 from custom_components.intecular.state import STATE_FIELDS
 from simulator import SimulatedOutlet
@@ -121,6 +121,36 @@ async def test_push_changing_two_readings_writes_those_two(
     # the outlets, lights, names and settings read other parts: not even woken
     other = ("switch.", "light.", "text.", "number.")
     assert not [entity_id for entity_id in activity.woken if entity_id.startswith(other)]
+
+
+async def test_temperature_push_wakes_no_other_reading(
+    hass: HomeAssistant,
+    activity: Activity,
+    simulator: SimulatedOutlet,
+) -> None:
+    """A push that changes the temperature alone wakes, of the sensors, the temperature's.
+
+    Each sensor hears only of the readings it shows; humidity, air and light sensors
+    look at nothing (their 20-odd fingerprints were computed for every push).
+    """
+    await simulator.set_sensor("temp_celsius", 26.5)
+    await wait_for_state(hass, TEMPERATURE, "26.5")
+    await hass.async_block_till_done()
+    assert activity.written == [TEMPERATURE]
+    assert [e for e in activity.woken if e.startswith("sensor.")] == [TEMPERATURE]
+
+
+async def test_reading_turned_unreadable_is_heard(
+    hass: HomeAssistant,
+    activity: Activity,
+    simulator: SimulatedOutlet,
+) -> None:
+    """A reading the faceplate sends unreadable wakes its sensor: it shows unknown."""
+    args = simulator.state.sensor_args(simulator.quirks)
+    args[1]["humidity"] = "nan"
+    simulator.push(Callback.SENSORS, args)
+    await wait_for_state(hass, HUMIDITY, "unknown")
+    assert hass.states.get(TEMPERATURE).state == "22.4"
 
 
 async def test_switch_push_wakes_no_sensor(
@@ -262,3 +292,13 @@ def test_declared_parts_are_state_fields() -> None:
     assert declared
     for parts in declared:
         assert parts <= set(STATE_FIELDS), parts
+
+
+def test_sensor_fields_read_are_reading_fields() -> None:
+    """A reading a sensor says it shows is a field of the readings (a typo never wakes it)."""
+    names = {f.name for f in fields(SensorReadings)}
+    read = [d.fields_read() for d in sensor.SENSORS]
+    assert all(r is not None for r in read)
+    for fields_read in read:
+        assert fields_read is not None
+        assert fields_read <= names, fields_read - names
