@@ -17,6 +17,8 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 import contextlib
 from dataclasses import replace
 from datetime import datetime, timedelta
+from itertools import compress
+from operator import attrgetter, ne
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -70,6 +72,9 @@ _COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
 
 # How many sets of changed parts keep their worked-out listeners.
 _WAKE_MEMORY: Final = 256
+
+# Reads some fields of a part's model, as a tuple.
+type _FieldReader = Callable[[Any], tuple[Any, ...]]
 
 
 class WrongOutletError(IntecularError):
@@ -128,8 +133,9 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             name: {} for name in STATE_FIELDS
         }
         self._listening_to_any: dict[int, CALLBACK_TYPE] = {}
-        # The fields of a part that someone listens to: part -> (field, "part.field").
-        self._fields_heard: dict[str, list[tuple[str, str]]] = {}
+        # The fields of a part that someone listens to: part -> ("part.field", ...), and
+        # what reads them from the part's model (a tuple, in that order).
+        self._fields_heard: dict[str, tuple[tuple[str, ...], _FieldReader]] = {}
         # Who hears of a given set of changed names, worked out once (until a listener
         # comes or goes): a push finds its listeners with one lookup.
         self._wake: dict[tuple[str, ...], tuple[CALLBACK_TYPE, ...]] = {}
@@ -443,13 +449,12 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         for part in changed:
             if (heard := self._fields_heard.get(part)) is None:
                 continue
+            fields, read = heard
             a, b = getattr(old, part), getattr(new, part)
             if a is None or b is None or type(a) is not type(b):
-                names += tuple(name for _, name in heard)
-            else:
-                names += tuple(
-                    name for field, name in heard if getattr(a, field) != getattr(b, field)
-                )
+                names += fields
+            else:  # compared in C: a sensor push has some 25 fields listened to
+                names += tuple(compress(fields, map(ne, read(a), read(b))))
         return names
 
     @callback
@@ -536,7 +541,12 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         part, dot, field = name.partition(".")
         if not dot or part not in STATE_FIELDS or not field:
             return None
-        self._fields_heard.setdefault(part, []).append((field, name))
+        names = (*self._fields_heard.get(part, ((), None))[0], name)
+        fields = [heard.partition(".")[2] for heard in names]
+        read: _FieldReader = (
+            attrgetter(*fields) if len(fields) > 1 else lambda model: (getattr(model, field),)
+        )
+        self._fields_heard[part] = (names, read)
         group = self._listening_to[name] = {}
         return group
 

@@ -91,10 +91,15 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Unavailable when the outlet is gone, or for faceplate entities the faceplate."""
-        if not super().available:
+        """Unavailable when the outlet is gone, or for faceplate entities the faceplate.
+
+        The outlet's availability is the coordinator's ``last_update_success``, as
+        ``CoordinatorEntity`` reads it; read here directly, as every woken entity asks.
+        """
+        coordinator = self.coordinator
+        if not coordinator.last_update_success:
             return False
-        return not self._faceplate or self.coordinator.data.faceplate_available
+        return not self._faceplate or coordinator.data.faceplate_available
 
     @property
     def accessory_name(self) -> str | None:

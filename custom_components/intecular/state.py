@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from itertools import compress
+from operator import attrgetter, is_not
 from typing import Any, Final
 
 from .api import (
@@ -189,11 +191,18 @@ def changed_fields(
 
     An unchanged part keeps its object, so identity settles most fields at once.
     """
+    if among is STATE_FIELDS:
+        # every field: compared in C first by identity, then the few that differ by value
+        maybe = compress(STATE_FIELDS, map(is_not, _all_fields(old), _all_fields(new)))
+        among = tuple(maybe)
     return [
         name
         for name in among
         if (a := getattr(old, name)) is not (b := getattr(new, name)) and a != b
     ]
+
+
+_all_fields: Final = attrgetter(*STATE_FIELDS)
 
 
 _new: Final = object.__new__
