@@ -33,9 +33,14 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class IntecularButtonDescription(IntecularEntityDescription, ButtonEntityDescription):
-    """A button: the command it sends, and which module it belongs to."""
+    """A button: the command it sends, and which module it belongs to.
+
+    A button shows no part of the state, only whether it can be pressed: it hears of
+    the outlet's (and the faceplate's) availability, not of pushes.
+    """
 
     press_fn: Callable[[IntecularClient], Coroutine[Any, Any, None]]
+    parts: frozenset[str] | None = frozenset()
 
 
 BUTTONS: tuple[IntecularButtonDescription, ...] = (

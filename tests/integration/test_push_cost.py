@@ -167,6 +167,21 @@ async def test_switch_push_wakes_no_sensor(
     assert not [e for e in activity.woken if e.startswith(("sensor.", "binary_sensor.", "light."))]
 
 
+async def test_push_wakes_no_button(
+    hass: HomeAssistant,
+    activity: Activity,
+    simulator: SimulatedOutlet,
+) -> None:
+    """A button shows nothing a push changes: neither the outlet's nor a sensor's wakes it."""
+    await simulator.press_button(1)
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+    await simulator.set_sensor("temp_celsius", 26.5)
+    await wait_for_state(hass, TEMPERATURE, "26.5")
+    await hass.async_block_till_done()
+    assert activity.woken
+    assert not [e for e in activity.woken if e.startswith("button.")]
+
+
 async def test_reconnect_refreshes_every_entity(
     hass: HomeAssistant,
     activity: Activity,
