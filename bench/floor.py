@@ -5,7 +5,10 @@
 * ``HaFloor``: the same client writing one minimal entity per frame in Home
   Assistant: a ``SwitchEntity`` for 9 (outlet 1), a temperature ``SensorEntity``
   for 11, ``async_write_ha_state()`` for each. No device, no registry entry, no
-  coordinator: what the integration adds above this is its own cost.
+  coordinator: what the integration adds above this is its own cost. Its switch's
+  ``turn_on``/``turn_off`` send 10 through the same client, wait for the
+  acknowledgement and write the state: the floor of a command's round trip through
+  Home Assistant's service call.
 """
 
 from __future__ import annotations
@@ -118,20 +121,31 @@ class Floor:
 
 
 class FloorSwitch(SwitchEntity):
-    """A switch that shows what it is told; nothing else."""
+    """A switch that shows what it is told, and switches through the bare client."""
 
     _attr_should_poll = False
     _attr_name = "HA floor outlet"
     _attr_is_on = False
 
-    def __init__(self) -> None:
+    def __init__(self, floor: Floor) -> None:
         """Fixed entity ID, no unique ID (so no registry entry)."""
         self.entity_id = SWITCH
+        self.floor = floor
 
     def show(self, on: bool) -> None:
         """Take the value and write the state."""
         self._attr_is_on = on
         self.async_write_ha_state()
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Send 10 for outlet 1, wait for its acknowledgement, show it."""
+        await self.floor.command(1, True)
+        self.show(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Send 10 for outlet 1, wait for its acknowledgement, show it."""
+        await self.floor.command(1, False)
+        self.show(False)
 
 
 class FloorTemperature(SensorEntity):
@@ -159,7 +173,9 @@ class HaFloor(Floor):
     def __init__(self, session: aiohttp.ClientSession, sim: SimulatedOutlet) -> None:
         """Not connected, entities not added yet."""
         super().__init__(session, sim)
-        self.switch = FloorSwitch()
+        self.switch = FloorSwitch(self)
+        # A 9 frame arrived (also when the switch already shows what it says).
+        self.outlet_frames = Probe()
         self.temperature = FloorTemperature()
 
     async def add_entities(self, hass: HomeAssistant) -> None:
@@ -178,6 +194,7 @@ class HaFloor(Floor):
             return
         callback_id = payload.get("callbackName")
         if callback_id == Callback.OUTLETS:
+            self.outlet_frames.hit()
             self.switch.show(bool(payload["callbackArgs"][0]))
         elif callback_id == Callback.SENSORS:
             self.temperature.show(float(payload["callbackArgs"][1]["temp_celsius"]))

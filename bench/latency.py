@@ -270,8 +270,8 @@ def _sensor_trigger(sim: SimulatedOutlet, value: float) -> Callable[[], Awaitabl
 
 
 async def _commands(table: Table, hass: HomeAssistant, rx: Receivers, pace: Pace) -> None:
-    """Round trips: floor (10 -> acknowledgement), device client, Home Assistant service."""
-    floor, client, ha = Rounds(), Rounds(), Rounds()
+    """Round trips: floor (10 -> acknowledgement), device client, HA floor, integration."""
+    floor, client, ha_floor, ha = Rounds(), Rounds(), Rounds(), Rounds()
     pushed = Probe()
     coord = coordinator(hass.config_entries.async_entries("intecular")[0])
     remove = coord.add_push_listener(
@@ -291,10 +291,18 @@ async def _commands(table: Table, hass: HomeAssistant, rx: Receivers, pace: Pace
                 start = time.perf_counter()
                 await rx.client.set_outlet(2, i % 2 == 0)
                 samples.append(time.perf_counter() - start)
+            samples = ha_floor.new_round()
+            for i in range(pace.samples):
+                await pace.pause()
+                samples.append(
+                    await _service_round_trip(
+                        hass, floors.SWITCH, rx.ha_floor.outlet_frames, i % 2 == 0
+                    )
+                )
             samples = ha.new_round()
             for i in range(pace.samples):
                 await pace.pause()
-                samples.append(await _service_round_trip(hass, pushed, i % 2 == 0))
+                samples.append(await _service_round_trip(hass, OUTLET_2, pushed, i % 2 == 0))
     finally:
         remove()
     section = f"command, {pace.label}"
@@ -302,11 +310,23 @@ async def _commands(table: Table, hass: HomeAssistant, rx: Receivers, pace: Pace
         f"{pace.method('commands')}, alternating on/off of outlet 2; Home Assistant:"
         " switch.turn_on/turn_off with blocking=True, until the call returned, the state"
         " showed the new value and the device's own 9 push had been processed; floor: a"
-        " 10 request from a bare aiohttp client until its acknowledgement"
+        " 10 request from a bare aiohttp client until its acknowledgement; HA floor: the"
+        " same for the HA floor's minimal switch (its turn_on sends 10 through the bare"
+        " client, awaits the acknowledgement and writes its state), until the 9 push"
+        " arrived"
     )
     table.add(section, "round trip, floor (aiohttp + json)", _pcts(floor), how=how)
     table.add(section, "round trip, device client", _pcts(client), how=how)
+    table.add(
+        section, "round trip, HA floor (service call, minimal switch)", _pcts(ha_floor), how=how
+    )
     table.add(section, "round trip, Home Assistant service", _pcts(ha), how=how)
+    table.add(
+        section,
+        "round trip: integration above the HA floor, p50",
+        signed(ha.stat(50) - ha_floor.stat(50)),
+        how=how,
+    )
     for pct, limit in ((50, ROUND_TRIP_P50), (99, ROUND_TRIP_P99)):
         value = ha.stat(pct)
         table.add(
@@ -319,16 +339,18 @@ async def _commands(table: Table, hass: HomeAssistant, rx: Receivers, pace: Pace
         )
 
 
-async def _service_round_trip(hass: HomeAssistant, pushed: Probe, on: bool) -> float:
+async def _service_round_trip(
+    hass: HomeAssistant, entity_id: str, pushed: Probe, on: bool
+) -> float:
     pushed.event.clear()
     start = time.perf_counter()
     await hass.services.async_call(
-        "switch", "turn_on" if on else "turn_off", {"entity_id": OUTLET_2}, blocking=True
+        "switch", "turn_on" if on else "turn_off", {"entity_id": entity_id}, blocking=True
     )
     returned = time.perf_counter()
-    state = hass.states.get(OUTLET_2)
+    state = hass.states.get(entity_id)
     if state is None or state.state != ("on" if on else "off"):
-        raise AssertionError(f"{OUTLET_2} shows {state} after the command")
+        raise AssertionError(f"{entity_id} shows {state} after the command")
     async with asyncio.timeout(WAIT):
         await pushed.event.wait()
     return max(returned, pushed.at) - start

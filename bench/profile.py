@@ -169,20 +169,28 @@ async def measure(
             lambda push: pushed.hit() if isinstance(push, OutletStates) else None
         )
 
-        async def command(i: int) -> None:
-            await hass.services.async_call(
-                "switch",
-                "turn_on" if i % 2 == 0 else "turn_off",
-                {"entity_id": OUTLET_2},
-                blocking=True,
-            )
+        def command(entity_id: str) -> Callable[[int], Awaitable[None]]:
+            async def call(i: int) -> None:
+                await hass.services.async_call(
+                    "switch",
+                    "turn_on" if i % 2 == 0 else "turn_off",
+                    {"entity_id": entity_id},
+                    blocking=True,
+                )
+
+            return call
 
         cases: list[tuple[str, Callable[[int], Awaitable[None]], Probe]] = [
             ("HA floor, outlet push (9)", _outlet(floor_sim), ha_floor.outlets),
             ("integration, outlet push (9)", _outlet(ha_sim), ha_outlet),
             ("HA floor, sensor push (11)", _sensor(floor_sim), ha_floor.sensors),
             ("integration, sensor push (11)", _sensor(ha_sim), ha_sensor),
-            ("integration, switch.turn_on/off round trip", command, pushed),
+            (
+                "HA floor, switch.turn_on/off round trip",
+                command(ha_floor.switch.entity_id),
+                ha_floor.outlet_frames,
+            ),
+            ("integration, switch.turn_on/off round trip", command(OUTLET_2), pushed),
         ]
         try:
             for kind in kinds:
