@@ -41,7 +41,7 @@ class IntecularSwitchDescription(IntecularEntityDescription, SwitchEntityDescrip
 def _outlet(number: int) -> IntecularSwitchDescription:
     def apply(state: DeviceState, on: bool) -> DeviceState:
         field = f"outlet_{number}"
-        return replace(state, outlets=replace(state.outlets, **{field: on}))
+        return state.evolve(outlets=replace(state.outlets, **{field: on}))
 
     return IntecularSwitchDescription(
         key=f"outlet_{number}",
