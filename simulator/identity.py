@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import random
 
 _HEX = "0123456789ABCDEF"
+# Serials are digits and upper-case letters (protocol.md §2.2), not only hex ones.
+_SERIAL_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +29,11 @@ class Identity:
         """A new identity, deterministic when ``seed`` is given."""
         rng = random.Random(None if seed is None else f"identity:{seed}")
 
-        def chars(count: int) -> str:
-            return "".join(rng.choice(_HEX) for _ in range(count))
+        def chars(count: int, alphabet: str = _SERIAL_CHARS) -> str:
+            return "".join(rng.choice(alphabet) for _ in range(count))
 
         def mac(prefix: str) -> str:
-            return prefix + ":" + ":".join(chars(2) for _ in range(3))
+            return prefix + ":" + ":".join(chars(2, _HEX) for _ in range(3))
 
         return cls(
             serial=serial or "00" + chars(8),
