@@ -135,6 +135,8 @@ async def test_diagnostics_leak_nothing_that_identifies_the_outlet(
         await coordinator.async_move(other.host, other.port)
         await wait_until(hass, lambda: other_serial in (coordinator.last_error or ""))
         dump = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+        # no reconnect to the other outlet while it closes
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
 
     text = json.dumps(dump).lower()
     for kind, secret in planted.items():
