@@ -60,8 +60,12 @@ _HOST_WORD: Final = re.compile(r"\b(host\s+)([^\s,;'\"]+)", re.IGNORECASE)
 _MAC: Final = re.compile(r"\b(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}\b", re.IGNORECASE)
 _IPV4: Final = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6: Final = re.compile(r"(?<![\w:])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])", re.IGNORECASE)
-# Serial numbers: runs of 8 or more hex digits with at least one digit (10 or 11 seen).
-_SERIAL: Final = re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b", re.IGNORECASE)
+# Serial numbers: digits and upper-case letters, any of A-Z (protocol.md §2.2; 10 or 11
+# seen): a run of 8 or more letters and digits, with a digit, all in one case (a host name
+# may carry it in lower case). A camel-case name such as "outlet1Enabled" is no serial.
+_SERIAL: Final = re.compile(
+    r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*[0-9])(?:[0-9A-Z]{8,}|[0-9a-z]{8,})(?![0-9A-Za-z])"
+)
 
 
 async def async_get_config_entry_diagnostics(

@@ -145,6 +145,47 @@ async def test_diagnostics_leak_nothing_that_identifies_the_outlet(
     assert "ssid" in dump["connection"]["last_malformed_frame"]  # the text stays readable
 
 
+@pytest.mark.parametrize("profile", ["real"])
+async def test_diagnostics_scrub_serials_beyond_hex(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: SimulatedOutlet,
+    init_integration: MockConfigEntry,
+) -> None:
+    """A serial of digits and any upper-case letters is scrubbed wherever it is quoted.
+
+    Serials are not hex (protocol.md §2.2): another outlet at the entry's address answers
+    as IM7BEEF0042, so the wrong-outlet check's error quotes it, and a malformed frame
+    and an accessory's name carry it too. The versions stay readable.
+    """
+    stranger = "IM7BEEF0042"
+    coordinator = coordinator_of(init_integration)
+    await simulator.set_names({1: f"Lamp {stranger}"})
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    coordinator = coordinator_of(init_integration)
+    await wait_until(hass, lambda: stranger in repr(coordinator.data.names), timeout=10)
+    await simulator.send_raw(
+        json.dumps({"sn": simulator.serial, "payload": {"callbackName": f"relayed by {stranger}"}})
+    )
+    await wait_until(hass, lambda: coordinator.client.stats.bad_frames == 1)
+
+    async with SimulatedOutlet("bare", serial=stranger, sensor_interval=0) as other:
+        await coordinator.async_move(other.host, other.port)
+        await wait_until(hass, lambda: stranger in (coordinator.last_error or ""))
+        dump = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+        # no reconnect to the stranger while it closes
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+    assert stranger not in json.dumps(dump)
+    assert dump["connection"]["last_error"] == f"expected outlet {REDACTED}, found {REDACTED}"
+    assert dump["state"]["names"]["names"]["1"] == f"Lamp {REDACTED}"
+    assert "relayed by" in dump["connection"]["last_malformed_frame"]
+    outlet = dump["state"]["info"]["outlet"]
+    assert (outlet["fw_rev"], outlet["hw_rev"]) == (simulator.state.firmware.im, "revA")
+    assert dump["state"]["info"]["faceplate"]["fw_rev"] == simulator.state.firmware.pm
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -161,6 +202,18 @@ async def test_diagnostics_leak_nothing_that_identifies_the_outlet(
         ),
         ('{"ssid": "Home Net", "pass":"x y"}', f'{{"ssid": {REDACTED}, "pass":{REDACTED}}}'),
         ("secret Kitchen-Outlet.example", f"secret {REDACTED}"),
+        (
+            "expected outlet 0019B2E7C4, found IM7BEEF0042",
+            f"expected outlet {REDACTED}, found {REDACTED}",
+        ),
+        (
+            "resolved im7beef0042.local, serial_ZX90QW12KP",
+            f"resolved {REDACTED}.local, serial_{REDACTED}",
+        ),
+        (
+            '{"homeAwayMode.outlet1Enabled": 1, "bme680_humidity": 43.0}',
+            '{"homeAwayMode.outlet1Enabled": 1, "bme680_humidity": 43.0}',
+        ),
     ],
 )
 def test_free_text_is_scrubbed(text: str, expected: str) -> None:
