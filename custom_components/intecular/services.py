@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, Platform
+from homeassistant.const import ATTR_DEVICE_ID, ATTR_ENTITY_ID, Platform, UnitOfTemperature
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import (
@@ -24,6 +24,7 @@ from homeassistant.helpers import (
     service as service_helper,
 )
 from homeassistant.helpers.typing import VolDictType
+from homeassistant.util.unit_conversion import TemperatureConverter
 import voluptuous as vol
 
 from . import light_actions
@@ -42,11 +43,16 @@ SERVICE_CLEAR_MQTT_DISCOVERY = "clear_mqtt_discovery"
 ATTR_DURATION = "duration"
 ATTR_TEMPERATURE = "temperature"
 ATTR_HUMIDITY = "humidity"
+ATTR_FORCE = "force"
 
 DEFAULT_CALIBRATION_SECONDS = 30
 # The reference values the faceplate accepts.
 TEMPERATURE_RANGE = (-40.0, 85.0)
 HUMIDITY_RANGE = (0.0, 100.0)
+# A reference further than this from the faceplate's own reading is taken for a mistake
+# (most likely the wrong unit) unless the call says it is meant (force).
+TEMPERATURE_MAX_CORRECTION = 10.0  # °C
+HUMIDITY_MAX_CORRECTION = 30.0  # % relative humidity
 
 _DEVICE: dict[vol.Marker, Any] = {vol.Required(ATTR_DEVICE_ID): cv.string}
 # Numbers are checked by the handlers, so a wrong one gets a translated error.
@@ -57,7 +63,12 @@ SCHEMAS = {
         {**_DEVICE, vol.Optional(ATTR_DURATION, default=DEFAULT_CALIBRATION_SECONDS): _NUMBER}
     ),
     SERVICE_CALIBRATE_TEMPERATURE_HUMIDITY: vol.Schema(
-        {**_DEVICE, vol.Required(ATTR_TEMPERATURE): _NUMBER, vol.Required(ATTR_HUMIDITY): _NUMBER}
+        {
+            **_DEVICE,
+            vol.Required(ATTR_TEMPERATURE): _NUMBER,
+            vol.Required(ATTR_HUMIDITY): _NUMBER,
+            vol.Optional(ATTR_FORCE, default=False): cv.boolean,
+        }
     ),
     SERVICE_SEND_MQTT_DISCOVERY: vol.Schema(_DEVICE),
     SERVICE_CLEAR_MQTT_DISCOVERY: vol.Schema(_DEVICE),
@@ -125,18 +136,70 @@ async def _calibrate_occupancy(call: ServiceCall) -> None:
     )
 
 
+def _number(value: float) -> str:
+    """A value as a message shows it: at most one decimal."""
+    return f"{round(value, 1):g}"
+
+
 async def _calibrate_temperature_humidity(call: ServiceCall) -> None:
-    """Tell the faceplate the true temperature and humidity (callback 28)."""
-    celsius: float = call.data[ATTR_TEMPERATURE]
+    """Tell the faceplate the true temperature and humidity (callback 28).
+
+    The temperature is in the unit Home Assistant is set to; the faceplate takes °C.
+    A reference far from what the faceplate reads is refused unless forced: a user who
+    types 72 meaning °F would otherwise calibrate it to 72 °C.
+    """
+    unit = call.hass.config.units.temperature_unit
+    given: float = call.data[ATTR_TEMPERATURE]
     humidity: float = call.data[ATTR_HUMIDITY]
-    _check_range("temperature_out_of_range", celsius, TEMPERATURE_RANGE, "°C")
+    celsius = TemperatureConverter.convert(given, unit, UnitOfTemperature.CELSIUS)
+    low, high = TEMPERATURE_RANGE
+    if not low <= celsius <= high:
+        raise _invalid(
+            "temperature_out_of_range",
+            value=f"{given:g}",
+            min=_number(TemperatureConverter.convert(low, UnitOfTemperature.CELSIUS, unit)),
+            max=_number(TemperatureConverter.convert(high, UnitOfTemperature.CELSIUS, unit)),
+            unit=str(unit),
+        )
     _check_range("humidity_out_of_range", humidity, HUMIDITY_RANGE, "%")
     entry = _entry(call)
     _pro_faceplate(entry, "no_climate_sensor")
+    if not call.data[ATTR_FORCE]:
+        _check_near_reading(entry, celsius, humidity, given, unit)
     await entry.runtime_data.coordinator.async_command(
         lambda client: client.calibrate_temperature_humidity(celsius, humidity),
         refused="climate_calibration_refused",
     )
+
+
+def _check_near_reading(
+    entry: IntecularConfigEntry, celsius: float, humidity: float, given: float, unit: str
+) -> None:
+    """Refuse a reference far from the faceplate's reading (none to compare: accepted)."""
+    readings = entry.runtime_data.coordinator.data.sensors
+    if readings is None or readings.temperature_valid is False:
+        return
+    reading = readings.temperature
+    if reading is not None and abs(celsius - reading) > TEMPERATURE_MAX_CORRECTION:
+        raise _invalid(
+            "temperature_far_from_reading",
+            value=f"{given:g}",
+            reading=_number(TemperatureConverter.convert(reading, UnitOfTemperature.CELSIUS, unit)),
+            limit=_number(
+                TemperatureConverter.convert_interval(
+                    TEMPERATURE_MAX_CORRECTION, UnitOfTemperature.CELSIUS, unit
+                )
+            ),
+            unit=str(unit),
+        )
+    reading = readings.humidity
+    if reading is not None and abs(humidity - reading) > HUMIDITY_MAX_CORRECTION:
+        raise _invalid(
+            "humidity_far_from_reading",
+            value=f"{humidity:g}",
+            reading=_number(reading),
+            limit=_number(HUMIDITY_MAX_CORRECTION),
+        )
 
 
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, None]]

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import validate_selector
+from homeassistant.util.unit_system import US_CUSTOMARY_SYSTEM
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -138,6 +139,86 @@ async def test_calibrate_temperature_humidity(
     assert (28, [23400, 51200]) in simulator.requests
     readings = simulator.state.sensors.readings()
     assert (readings["temp_celsius"], readings["humidity"]) == pytest.approx((23.4, 51.2))
+
+
+@pytest.mark.parametrize("profile", ["real"])
+async def test_calibrate_temperature_in_fahrenheit(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Home Assistant set to US customary units: 71.6 (°F) reaches the faceplate as 22.0 °C."""
+    hass.config.units = US_CUSTOMARY_SYSTEM
+    await call(
+        hass,
+        "calibrate_temperature_humidity",
+        {"device_id": faceplate_device(hass, simulator), "temperature": 71.6, "humidity": 45},
+    )
+    assert [r for r in simulator.requests if r[0] == 28] == [(28, [22000, 45000])]
+    assert simulator.state.sensors.readings()["temp_celsius"] == pytest.approx(22.0)
+
+    # the range is told in °F too: 200 °F is 93.3 °C, above the faceplate's 85 °C
+    with pytest.raises(ServiceValidationError) as err:
+        await call(
+            hass,
+            "calibrate_temperature_humidity",
+            {"device_id": outlet_device(hass), "temperature": 200, "humidity": 45},
+        )
+    assert err.value.translation_key == "temperature_out_of_range"
+    assert "between -40 and 185 °F, not 200" in str(err.value)
+    assert len([r for r in simulator.requests if r[0] == 28]) == 1
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    ("units", "data", "error", "text"),
+    [
+        # 50 °C above the reading of 22.4 °C: the value meant as °F, typed in °C
+        (
+            "metric",
+            {"temperature": 72.4, "humidity": 47},
+            "temperature_far_from_reading",
+            "72.4 °C is more than 10 °C away from the faceplate's reading of 22.4 °C",
+        ),
+        (
+            "us",
+            {"temperature": 22, "humidity": 47},
+            "temperature_far_from_reading",
+            "22 °F is more than 18 °F away from the faceplate's reading of 72.3 °F",
+        ),
+        (
+            "metric",
+            {"temperature": 22, "humidity": 80},
+            "humidity_far_from_reading",
+            "80 % is more than 30 % away from the faceplate's reading of 47.1 %",
+        ),
+    ],
+)
+async def test_calibrate_far_from_the_reading_needs_force(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    units: str,
+    data: dict[str, float],
+    error: str,
+    text: str,
+) -> None:
+    """A reference far from what the faceplate reads: refused, nothing sent; forced: sent."""
+    if units == "us":
+        hass.config.units = US_CUSTOMARY_SYSTEM
+    simulator.set_knob("sensor_overrides", {})  # the real profile's humidity is "nan"
+    await simulator.set_sensor("humidity", 47.1)
+    coordinator = coordinator_of(init_integration)
+    await wait_until(hass, lambda: coordinator.data.sensors.humidity == 47.1)
+    device = {"device_id": faceplate_device(hass, simulator)}
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "calibrate_temperature_humidity", {**device, **data})
+    assert err.value.translation_key == error
+    assert text in str(err.value)
+    assert "turn on Force" in str(err.value)
+    assert all(r[0] != 28 for r in simulator.requests)
+
+    await call(hass, "calibrate_temperature_humidity", {**device, **data, "force": True})
+    assert len([r for r in simulator.requests if r[0] == 28]) == 1
 
 
 @pytest.mark.parametrize(
