@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, ip_address
+from collections.abc import Collection, Iterable
+from ipaddress import IPv4Address, IPv6Address, ip_address
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -98,6 +99,28 @@ def has_live_link(entry: IntecularConfigEntry) -> bool:
         return False
     coordinator = entry.runtime_data.coordinator
     return coordinator.client.connected and coordinator.last_update_success
+
+
+def _without_zone(address: object) -> IPv4Address | IPv6Address:
+    """An IP address without its IPv6 zone (a socket's link-local peer carries one)."""
+    return ip_address(str(address).split("%", 1)[0])
+
+
+def _is_live_peer(
+    entry: IntecularConfigEntry,
+    addresses: Iterable[IPv4Address | IPv6Address],
+    ports: Collection[int],
+) -> bool:
+    """Whether the entry's live socket is connected to one of these addresses and ports.
+
+    An outlet added by host name or IPv6 address announces itself with its IPv4
+    address too: the announcement is its own when the socket's peer is among them.
+    """
+    client = entry.runtime_data.coordinator.client
+    peer = client.peer_address
+    if peer is None or client.port not in ports:
+        return False
+    return _without_zone(peer) in {_without_zone(a) for a in addresses}
 
 
 def outlet_title(info: OutletInfo) -> str:
@@ -227,6 +250,10 @@ class IntecularConfigFlow(ConfigFlow, domain=DOMAIN):
             ):
                 return self.async_abort(reason="already_configured")
             if has_live_link(entry):
+                if _is_live_peer(entry, addresses, ports):
+                    # Its own announcement, at another of its addresses (the entry has
+                    # its host name or IPv6 address): nothing to move or tell.
+                    return self.async_abort(reason="already_configured")
                 # The serial is public: anyone can announce it. A verified connection
                 # never moves because of an announcement; the user is told instead.
                 async_announced_elsewhere(self.hass, entry, host, ports[0])

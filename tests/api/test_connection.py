@@ -91,11 +91,15 @@ async def test_connect_is_idempotent(
 ) -> None:
     client = make_idle_client(sim)
     assert not client.connected
+    assert client.peer_address is None
     await client.connect()
     await client.connect()
     assert client.connected
+    assert client.peer_address == "127.0.0.1"  # the address the socket reached
     assert client.stats.connects == 1
     assert sim.total_connections == 1
+    await client.close()
+    assert client.peer_address is None
 
 
 async def test_not_connected(sim: SimulatedOutlet, make_idle_client: IdleClientFactory) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from ipaddress import ip_address
 from unittest.mock import patch
 
@@ -13,6 +14,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest_socket
 
 from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from simulator import SimulatedOutlet
@@ -201,3 +203,69 @@ async def test_zeroconf_never_moves_a_live_verified_connection(
 
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     assert not ir.async_get(hass).issues
+
+
+@pytest.fixture
+def ipv6_loopback() -> Iterator[None]:
+    """Let the test connect to ::1 as well as 127.0.0.1 (the harness allows only the latter)."""
+    pytest_socket.socket_allow_hosts(["127.0.0.1", "::1"])
+    yield
+    pytest_socket.socket_allow_hosts(["127.0.0.1"])
+
+
+@pytest.mark.parametrize(
+    ("listen", "added_as", "announced"),
+    [
+        ("127.0.0.1", "localhost", ["127.0.0.1"]),
+        ("::1", "::1", ["127.0.0.1", "::1"]),
+    ],
+    ids=["host name", "IPv6"],
+)
+# The harness's shared name resolver belongs to its session's event loop, which newer
+# releases refuse to use from a test's own: Home Assistant's resolver (over a mocked
+# zeroconf) looks up "localhost" instead.
+@pytest.mark.usefixtures("ipv6_loopback", "disable_mock_zeroconf_resolver", "mock_async_zeroconf")
+async def test_zeroconf_own_announcement_of_an_outlet_added_by_name_or_ipv6(
+    hass: HomeAssistant, listen: str, added_as: str, announced: list[str]
+) -> None:
+    """The outlet announces itself with its IPv4 address (first): no warning, no move.
+
+    It was added by host name or IPv6 address, so the announced address differs from
+    the entry's; the live socket's peer is among the announced addresses at the port
+    it is connected to, so the announcement is the connected outlet's own.
+    """
+    async with SimulatedOutlet(
+        "pro", serial=SERIAL, host=listen, seed=7, sensor_interval=0, profile="real", **FAST
+    ) as outlet:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            unique_id=SERIAL,
+            title="InvisOutlet E7C4",
+            data={CONF_HOST: added_as, CONF_PORT: outlet.port, CONF_FACEPLATE: "pro"},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert coordinator_of(entry).client.connected
+
+        info = ZeroconfServiceInfo(
+            ip_address=ip_address(announced[0]),
+            ip_addresses=[ip_address(a) for a in announced],
+            port=outlet.port,
+            hostname=f"{SERIAL}.local.",
+            type="_invis._tcp.local.",
+            name=f"{SERIAL}._invis._tcp.local.",
+            properties={"device": "InvisOutlet", "sub_type": "deco", "sn": SERIAL},
+        )
+        for _ in range(2):  # announced again and again
+            result = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_ZEROCONF}, data=info
+            )
+            assert result["type"] is FlowResultType.ABORT
+            assert result["reason"] == "already_configured"
+        await hass.async_block_till_done()
+
+        assert not ir.async_get(hass).issues
+        assert entry.data[CONF_HOST] == added_as
+        assert outlet.total_connections == 1
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -218,6 +218,14 @@ class Connection:
         return self._ws is not None and not self._ws.closed
 
     @property
+    def peer_address(self) -> str | None:
+        """The IP address the open socket is connected to (None while closed)."""
+        if (ws := self._ws) is None or ws.closed:
+            return None
+        peer = ws.get_extra_info("peername")
+        return str(peer[0]) if isinstance(peer, tuple) and peer else None
+
+    @property
     def generation(self) -> int:
         """Counts the sockets opened: a read is from the live link while it is unchanged."""
         return self.stats.connects
