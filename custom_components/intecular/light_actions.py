@@ -8,6 +8,7 @@ message can say exactly what was wrong.
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 from typing import Any, Final
 
 from homeassistant.exceptions import ServiceValidationError
@@ -37,14 +38,31 @@ ATTR_SPEED: Final = "speed"
 ATTR_RANDOM_COLORS: Final = "random_colors"
 ATTR_BRIGHTNESS_PCT: Final = "brightness_pct"
 
+
+def number(value: Any) -> float:
+    """A number of action data as a float; an integer beyond any float is infinite.
+
+    ``vol.Coerce(float)`` lets the ``OverflowError`` of ``float(10**400)`` escape (or,
+    on newer releases, calls it no number); an infinite value fails the range checks
+    with a translated error instead.
+    """
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    result: float = vol.Coerce(float)(value)
+    return result
+
+
 _COLORS: VolDictType = {
     vol.Optional(ATTR_RGB_COLORS): list,
     vol.Optional(ATTR_HS_COLORS): list,
-    vol.Optional(ATTR_BRIGHTNESS_PCT): vol.Coerce(float),
+    vol.Optional(ATTR_BRIGHTNESS_PCT): number,
 }
 SET_EFFECT_SCHEMA: Final[VolDictType] = {
     vol.Required(ATTR_EFFECT): cv.string,
-    vol.Optional(ATTR_SPEED): vol.Coerce(float),
+    vol.Optional(ATTR_SPEED): number,
     vol.Optional(ATTR_RANDOM_COLORS, default=False): cv.boolean,
     **_COLORS,
 }
@@ -107,7 +125,7 @@ def _numbers(color: Any, count: int) -> list[float]:
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in color)
     ):
         raise invalid("invalid_color", color=color)
-    return [float(v) for v in color]
+    return [number(v) for v in color]
 
 
 # The action editor's colour lists (services.yaml: an object selector per colour) give

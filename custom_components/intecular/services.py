@@ -55,8 +55,9 @@ TEMPERATURE_MAX_CORRECTION = 10.0  # °C
 HUMIDITY_MAX_CORRECTION = 30.0  # % relative humidity
 
 _DEVICE: dict[vol.Marker, Any] = {vol.Required(ATTR_DEVICE_ID): cv.string}
-# Numbers are checked by the handlers, so a wrong one gets a translated error.
-_NUMBER = vol.Coerce(float)
+# Numbers are checked by the handlers, so a wrong one gets a translated error (one
+# beyond any float is infinite, never an OverflowError).
+_NUMBER = light_actions.number
 
 SCHEMAS = {
     SERVICE_CALIBRATE_OCCUPANCY: vol.Schema(

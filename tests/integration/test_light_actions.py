@@ -142,6 +142,45 @@ async def test_set_effect_refuses_bad_input(
     assert array(simulator) == before
 
 
+HUGE = 10**400  # beyond any float
+INFINITE = float("1e309")  # what YAML or JSON make of 1e309
+
+
+@pytest.mark.parametrize("variant", ["aura"])
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("set_effect", {"effect": "rainbow", "speed": HUGE}, "value_out_of_range"),
+        ("set_effect", {"effect": "rainbow", "speed": -HUGE}, "value_out_of_range"),
+        ("set_effect", {"effect": "rainbow", "speed": INFINITE}, "value_out_of_range"),
+        ("set_effect", {"effect": "rainbow", "brightness_pct": HUGE}, "value_out_of_range"),
+        ("set_effect", {"effect": "rainbow", "brightness_pct": INFINITE}, "value_out_of_range"),
+        ("set_effect", {"effect": "rainbow", "rgb_colors": [[HUGE, 0, 0]]}, "invalid_color"),
+        ("set_effect", {"effect": "rainbow", "hs_colors": [[0, INFINITE]]}, "invalid_color"),
+        ("set_led_colors", {"hs_colors": [[HUGE, 50]] * 9}, "invalid_color"),
+        ("set_led_colors", {"rgb_colors": [{"color": [0, -HUGE, 0]}] * 9}, "invalid_color"),
+        ("set_led_colors", {"rgb_colors": [[1, 2, 3]] * 9, "brightness_pct": HUGE}, None),
+    ],
+)
+async def test_actions_refuse_huge_numbers(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    service: str,
+    data: dict[str, Any],
+    key: str | None,
+) -> None:
+    """Numbers beyond any float, or infinite: a translated error, never OverflowError."""
+    before = array(simulator)
+    with pytest.raises(ServiceValidationError) as err:
+        await action(hass, service, AURA_LIGHT, **data)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == (key or "value_out_of_range")
+    assert not commands(simulator)
+    assert array(simulator) == before
+
+
 @pytest.mark.usefixtures("enable_all")
 @pytest.mark.parametrize("variant", ["aura"])
 async def test_set_led_colors_action(

@@ -246,6 +246,44 @@ async def test_calibrate_temperature_humidity_checked(
     assert all(r[0] != 28 for r in simulator.requests)
 
 
+@pytest.mark.parametrize(
+    ("service", "data", "error"),
+    [
+        ("calibrate_occupancy", {"duration": 10**400}, "calibration_duration_out_of_range"),
+        ("calibrate_occupancy", {"duration": float("1e309")}, "calibration_duration_out_of_range"),
+        (
+            "calibrate_temperature_humidity",
+            {"temperature": 10**400, "humidity": 40},
+            "temperature_out_of_range",
+        ),
+        (
+            "calibrate_temperature_humidity",
+            {"temperature": 21, "humidity": -(10**400)},
+            "humidity_out_of_range",
+        ),
+        (
+            "calibrate_temperature_humidity",
+            {"temperature": float("-1e309"), "humidity": 40},
+            "temperature_out_of_range",
+        ),
+    ],
+)
+async def test_calibrations_refuse_huge_numbers(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    service: str,
+    data: dict[str, float],
+    error: str,
+) -> None:
+    """Numbers beyond any float, or infinite: a translated error, never OverflowError."""
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, service, {"device_id": outlet_device(hass), **data})
+    assert err.value.translation_key == error
+    assert all(r[0] not in {26, 28} for r in simulator.requests)
+
+
 @pytest.mark.parametrize("variant", ["aura"])
 async def test_calibrate_temperature_needs_a_pro(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
