@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from unittest.mock import patch
@@ -15,6 +16,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 import pytest
@@ -61,6 +63,38 @@ async def test_retries_until_the_outlet_answers(hass: HomeAssistant, fast_reconn
         assert sim.connection_count == 1
         assert hass.states.get(OUTLET_1).state == STATE_OFF
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize("action", ["switch.turn_on", "intecular.calibrate_occupancy"])
+async def test_an_action_waiting_for_the_link_ends_at_once_on_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet, action: str
+) -> None:
+    """An action waits for a reconnect; the entry is unloaded meanwhile: the action fails
+    then, with the translated "not connected" error, not when the grace period ends.
+
+    The grace period is an hour here, so an action that waited it out would hang the test.
+    """
+    coordinator = coordinator_of(init_integration)
+    outlet = find_device(dr.async_get(hass), {(DOMAIN, SERIAL)})
+    assert outlet is not None
+    domain, service = action.split(".")
+    data = {"entity_id": OUTLET_1} if domain == "switch" else {"device_id": outlet.id}
+    with patch("custom_components.intecular.link.UNAVAILABLE_GRACE", timedelta(hours=1)):
+        await simulator.stop()
+        await wait_until(hass, lambda: not coordinator.client.connected)
+        waiting = asyncio.create_task(
+            hass.services.async_call(domain, service, data, blocking=True)
+        )
+        for _ in range(10):
+            await asyncio.sleep(0.01)
+        assert not waiting.done()  # held while the reconnect is under way
+
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+        async with asyncio.timeout(10):  # a hang detector, not a speed limit
+            with pytest.raises(HomeAssistantError) as err:
+                await waiting
+    assert err.value.translation_key == "not_connected"
+    assert simulator.total_connections == 1
 
 
 async def test_reboot_unavailable_after_grace_then_state_reread(
