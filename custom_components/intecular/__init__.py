@@ -13,7 +13,11 @@ from homeassistant.helpers.typing import ConfigType
 from .api import DEFAULT_PORT, IntecularClient
 from .const import CONF_FACEPLATE, DOMAIN
 from .coordinator import IntecularCoordinator
-from .devices import async_register_devices, faceplate_identifier
+from .devices import (
+    async_register_devices,
+    async_update_configuration_url,
+    faceplate_identifier,
+)
 from .firmware import Module, UpdateChecker
 from .ota import OtaTracker
 from .outlet_mqtt import async_remove_issue, async_setup_mqtt
@@ -84,6 +88,7 @@ async def _async_entry_updated(hass: HomeAssistant, entry: IntecularConfigEntry)
     client = entry.runtime_data.coordinator.client
     address = (entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))
     if address != (client.host, client.port):
+        async_update_configuration_url(hass, entry)
         await entry.runtime_data.coordinator.async_move(*address)
 
 

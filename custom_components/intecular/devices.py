@@ -129,3 +129,13 @@ def async_sync_devices(
             sw_version=face.fw_rev or None,
             hw_version=face.hw_rev or None,
         )
+
+
+@callback
+def async_update_configuration_url(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Point the outlet's device at its web page at the entry's (new) address."""
+    registry = dr.async_get(hass)
+    if entry.unique_id and (
+        device := get_device(registry, (DOMAIN, entry.unique_id), entry.entry_id)
+    ):
+        registry.async_update_device(device.id, configuration_url=configuration_url(entry))

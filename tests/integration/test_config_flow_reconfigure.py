@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
+from ipaddress import ip_address
+
+from homeassistant.config_entries import SOURCE_ZEROCONF, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -14,7 +18,7 @@ from custom_components.intecular.const import CONF_FACEPLATE, DOMAIN
 from custom_components.intecular.devices import configuration_url
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, free_port, wait_until
+from .common import SERIAL, coordinator_of, find_device, free_port, wait_until
 from .conftest import FAST
 
 
@@ -39,6 +43,44 @@ async def test_reconfigure_moves_a_loaded_outlet(
         assert result["reason"] == "reconfigure_successful"
         assert init_integration.data[CONF_PORT] == moved.port
         await wait_until(hass, lambda: moved.connection_count == 1)
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+
+
+@pytest.mark.parametrize("how", ["reconfigure", "zeroconf"])
+async def test_the_device_web_page_link_follows_the_outlet(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet, how: str
+) -> None:
+    """The outlet moves (a new address entered, or announced while the old one is
+    silent): its device's link to the outlet's web page points to the new address."""
+    registry = dr.async_get(hass)
+    async with SimulatedOutlet("pro", serial=SERIAL, seed=9, sensor_interval=0, **FAST) as moved:
+        if how == "reconfigure":
+            result = await init_integration.start_reconfigure_flow(hass)
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {CONF_HOST: moved.url}
+            )
+            assert result["reason"] == "reconfigure_successful"
+        else:
+            await simulator.stop()
+            await wait_until(hass, lambda: not coordinator_of(init_integration).client.connected)
+            result = await hass.config_entries.flow.async_init(
+                DOMAIN,
+                context={"source": SOURCE_ZEROCONF},
+                data=ZeroconfServiceInfo(
+                    ip_address=ip_address("127.0.0.1"),
+                    ip_addresses=[ip_address("127.0.0.1")],
+                    port=moved.port,
+                    hostname=f"{SERIAL}.local.",
+                    type="_invis._tcp.local.",
+                    name=f"{SERIAL}._invis._tcp.local.",
+                    properties={"device": "InvisOutlet", "sn": SERIAL},
+                ),
+            )
+            assert result["reason"] == "address_updated"
+        await wait_until(hass, lambda: moved.connection_count == 1)
+        outlet = find_device(registry, {(DOMAIN, SERIAL)})
+        assert outlet is not None
+        assert outlet.configuration_url == f"http://127.0.0.1:{moved.port}"
         assert await hass.config_entries.async_unload(init_integration.entry_id)
 
 
