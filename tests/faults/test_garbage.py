@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import itertools
+import json
 import logging
 import re
 
@@ -154,3 +155,36 @@ async def test_garbage_never_reaches_home_assistant(  # noqa: PLR0917 - fixtures
         count = re.search(r"\((\d+) more since the last warning\)$", message)
         accounted += 1 + (int(count.group(1)) if count else 0)
     assert accounted == client.stats.bad_frames
+
+
+@pytest.mark.parametrize("variant", ["aura"])
+async def test_colour_pushes_of_unknown_selectors_are_not_remembered(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A misbehaving outlet pushes 18 for 500 selectors no Aura has, each twice.
+
+    A repeated push is recognised by remembering the last one of its kind; for 18 per
+    colour array, of the arrays the protocol knows only, so such a flood cannot grow
+    that memory: none of those pushes is taken for a repeat (none was remembered),
+    while the nightlight array's repeat still is. What Home Assistant shows is the
+    outlet's.
+    """
+    stats = coordinator_of(init_integration).client.stats
+
+    def push(args: list[object]) -> str:
+        payload = {"callbackName": 18, "callbackArgs": args}
+        return json.dumps({"sn": simulator.serial, "packetID": 123456, "payload": payload})
+
+    leds = [[1, 60, 28, 85, 3000]] * 9
+    for selector in range(100, 600):
+        for _ in range(2):
+            await simulator.send_raw(push([selector, 1, leds, 0, 0, 50]))
+    await settle(hass, init_integration)
+    assert stats.repeats == 0
+
+    nightlight = simulator.state.color[5].to_args()
+    for _ in range(2):
+        await simulator.send_raw(push(nightlight))
+    await settle(hass, init_integration)
+    assert stats.repeats == 1
+    assert not differences(hass, init_integration, simulator)
