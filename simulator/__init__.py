@@ -10,8 +10,9 @@ Run one from the shell with ``python -m simulator --help``, or from Python::
 
 Variants (``Variant`` or its string): ``"pro"`` (white nightlight 14/15, full
 sensor suite with radar and lux, 26 and 28), ``"aura"`` (colour arrays 5 and 7 via
-17/18, ``lux`` only, no 14/15), ``"bare"`` (no faceplate: faceplate callbacks
-answer ``PUBACK: 0``).
+17/18, ``lux`` only, no 14/15), ``"deco"`` (a plain InvisDeco: white nightlight 14/15,
+``lux`` only, no radar and no ``PM.type``), ``"bare"`` (no faceplate: faceplate
+callbacks answer ``PUBACK: 0``).
 
 Constructor::
 

@@ -16,7 +16,7 @@ import sys
 from .farm import SimulatorFarm
 from .profiles import PROFILES
 
-VARIANTS = ("pro", "aura", "bare")
+VARIANTS = ("pro", "aura", "deco", "bare")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

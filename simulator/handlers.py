@@ -15,8 +15,8 @@ Assumptions (protocol.md leaves them open):
   already set (9 after 10, 15 after 14, 18 after 17).
 * While the faceplate is offline or restarting, every faceplate callback (11, 14,
   15, 17, 18, 24, 25, 26, 28) answers ``PUBACK: 0``.
-* A Pro asked for a colour array (18) answers ``PUBACK: 1`` with empty
-  ``callbackArgs``, as real devices without colour arrays do (protocol.md §6 / 18).
+* A Pro or plain InvisDeco asked for a colour array (18) answers ``PUBACK: 1`` with
+  empty ``callbackArgs``, as real devices without colour arrays do (protocol.md §6 / 18).
 * 6 (network reset) only reboots the outlet; 7 restores the factory state and
   reboots.
 * Callback 28 accepts -40 to 85 °C and 0 to 100 % RH (in thousandths).

@@ -21,6 +21,10 @@ class Variant(StrEnum):
     AURA = "aura"
     """InvisDeco Aura: colour LED arrays (17/18) and a light sensor."""
 
+    DECO = "deco"
+    """Plain InvisDeco: white nightlight (14/15) and a light sensor; no radar, and no
+    ``PM.type`` in 12 (protocol.md §11 item 35; its sensors are an assumption)."""
+
     BARE = "bare"
     """No faceplate at all."""
 
@@ -32,7 +36,7 @@ class Variant(StrEnum):
     @property
     def has_nightlight(self) -> bool:
         """Whether the white nightlight of callbacks 14/15 exists."""
-        return self is Variant.PRO
+        return self in {Variant.PRO, Variant.DECO}
 
     @property
     def has_color(self) -> bool:
@@ -50,8 +54,13 @@ class Variant(StrEnum):
         return self is Variant.PRO
 
     @property
-    def faceplate_type(self) -> str:
-        """``PM.type`` in callback 12 (the Pro's value is not documented: "Pro")."""
+    def faceplate_type(self) -> str | None:
+        """``PM.type`` in callback 12 (the Pro's value is not documented: "Pro").
+
+        None: the key is left out, as the plain InvisDeco of the evidence does.
+        """
+        if self is Variant.DECO:
+            return None
         return "Aura" if self is Variant.AURA else "Pro"
 
     @property

@@ -125,7 +125,7 @@ def default_config(variant: Variant, ip: str = "127.0.0.1") -> dict[str, Any]:
     """The factory configuration of an outlet with this faceplate."""
     if variant is Variant.PRO:
         acc_prefs = copy.deepcopy(_PRO_PREFS)
-    elif variant is Variant.AURA:
+    elif variant in {Variant.AURA, Variant.DECO}:
         acc_prefs = {k: copy.deepcopy(v) for k, v in _PRO_PREFS.items() if k not in _NOT_ON_AURA}
     else:
         home_away = {k: v for k, v in _HOME_AWAY.items() if k not in _NIGHTLIGHT_HOME_AWAY}

@@ -12,7 +12,8 @@ real outlets):
 ``unanswered``           ``{"18/7", "27"}``: the indicator array and the MQTT command
                          are optional reads the outlet may never answer.
 ``sensor_overrides``     one value the firmware cannot format: Pro ``{"humidity":
-                         "nan"}``, Aura ``{"lux_valid": ""}`` (no 11 without faceplate).
+                         "nan"}``, Aura and plain InvisDeco ``{"lux_valid": ""}`` (no
+                         11 without faceplate).
 ``ota_ack``              False: 21 is never acknowledged; the update runs anyway.
 ``connect_delay``        0.3: the handshake completes 0.3 s late.
 ``interleave_pushes``    True: a push arrives right before every reply.
@@ -45,6 +46,7 @@ REAL_UNANSWERED: Final = frozenset({"18/7", "27"})
 REAL_SENSOR_OVERRIDES: Final[dict[Variant, dict[str, object]]] = {
     Variant.PRO: {"humidity": "nan"},
     Variant.AURA: {"lux_valid": ""},
+    Variant.DECO: {"lux_valid": ""},
     Variant.BARE: {},
 }
 

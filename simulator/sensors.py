@@ -101,6 +101,11 @@ AURA_SPECS: Final[dict[str, Spec]] = {
     "lux": Spec(214.63, 0.0, 20000.0, 2.0, 2),
 }
 
+DECO_SPECS: Final[dict[str, Spec]] = {
+    "lux_valid": _FLAG,
+    "lux": Spec(42.0, 0.0, 20000.0, 2.0, 2),
+}
+
 ACCURACY_KEYS: Final = ("temphumidity_accuracy", "AQI_accuracy", "co2_accuracy", "bvoc_accuracy")
 RADAR_DYNAMIC: Final = ("distance", "movement_energy", "stationary_energy")
 _GENERIC: Final = Spec(0, float("-inf"), float("inf"), 0, 2)
@@ -112,7 +117,11 @@ class SensorBank:
     def __init__(self, variant: Variant, rng: random.Random) -> None:
         """Readings at their defaults for this faceplate (none without one)."""
         self._rng = rng
-        specs = {Variant.PRO: PRO_SPECS, Variant.AURA: AURA_SPECS}.get(variant, {})
+        specs = {
+            Variant.PRO: PRO_SPECS,
+            Variant.AURA: AURA_SPECS,
+            Variant.DECO: DECO_SPECS,
+        }.get(variant, {})
         self.specs: dict[str, Spec] = dict(specs)
         self.values: dict[str, float] = {key: spec.default for key, spec in specs.items()}
         self.temperature_offset = 0.0

@@ -157,10 +157,11 @@ class DeviceState:
                 "sn": ident.faceplate_serial,
                 "MAC": ident.faceplate_mac,
                 "device": "InvisDeco" if name is None else name,
-                "type": self.variant.faceplate_type,
                 "hw_rev": "1",
                 "fw_rev": "" if self.faceplate.version_hidden else fw.pm,
             }
+            if (kind := self.variant.faceplate_type) is not None:
+                pm["type"] = kind
             if self.variant.has_radar:
                 pm["radar"] = {"fw_rev": fw.radar, "hw_type": "R2", "MAC": ident.radar_mac}
             info["PM"] = pm
