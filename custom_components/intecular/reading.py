@@ -92,27 +92,45 @@ class Part(StrEnum):
 def parts_to_read(state: DeviceState, *, config: bool) -> list[Part]:
     """The optional parts this outlet has now, in the order they are read.
 
-    ``config``: the configuration too (it was slow to answer with the essentials). What
-    the faceplate's entities show live comes first; what real outlets are slow to answer
-    or leave unanswered (the indicator array, MQTT status) comes last, so it holds up
-    nothing in the background lane. A faceplate that is offline keeps its last readings
-    (its entities unavailable); MQTT status is asked only while MQTT is on in the
+    ``config``: the configuration too (it was slow to answer with the essentials). Any
+    faceplate is asked for every light it may have, whatever its kind: a plain
+    InvisDeco (no type, no radar) may have the white nightlight, and what answers is
+    what it has (``expected_parts`` tells which silence is news). What the faceplate's
+    entities show live comes first; what real outlets are slow to answer or leave
+    unanswered (the indicator array, MQTT status) comes last, so it holds up nothing
+    in the background lane. A faceplate that is offline keeps its last readings (its
+    entities unavailable); MQTT status is asked only while MQTT is on in the
     configuration.
     """
-    kind = FaceplateKind.fitted(state.info)
-    parts = []
-    if kind is not None:
-        parts.append(Part.SENSORS)
-    if kind is FaceplateKind.PRO:
-        parts.append(Part.NIGHTLIGHT)
-    if kind is FaceplateKind.AURA:
-        parts.append(Part.COLOR_LIGHT)
+    fitted = FaceplateKind.fitted(state.info) is not None
+    parts = [Part.SENSORS, Part.NIGHTLIGHT, Part.COLOR_LIGHT] if fitted else []
     parts += [Part.CONFIG, Part.NAMES] if config else [Part.NAMES]
-    if kind is FaceplateKind.AURA:
+    if fitted:
         parts.append(Part.INDICATOR_LIGHT)
     if state.mqtt_enabled:
         parts.append(Part.MQTT)
     return parts
+
+
+# The lights each kind of faceplate is known to have; the others are asked for in case.
+_KNOWN_LIGHTS: Final = {
+    FaceplateKind.PRO: frozenset({Part.NIGHTLIGHT}),
+    FaceplateKind.AURA: frozenset({Part.COLOR_LIGHT, Part.INDICATOR_LIGHT}),
+}
+_LIGHTS: Final = frozenset({Part.NIGHTLIGHT, Part.COLOR_LIGHT, Part.INDICATOR_LIGHT})
+
+
+def expected_parts(state: DeviceState) -> frozenset[Part]:
+    """The parts whose silence or refusal is news: the outlet has them.
+
+    Every part but a light; of the lights those the faceplate's kind has, and any it
+    reported before. A light the faceplate is only asked for in case may be refused or
+    left unanswered: it then has none.
+    """
+    kind = FaceplateKind.of(state.faceplate)
+    known = _KNOWN_LIGHTS.get(kind, frozenset()) if kind is not None else frozenset()
+    reported = {part for part in _LIGHTS if getattr(state, part.value) is not None}
+    return frozenset(set(Part) - _LIGHTS) | known | reported
 
 
 async def read_part(client: IntecularClient, part: Part, *, background: bool = False) -> Any:
@@ -164,9 +182,13 @@ class PartReader:
 
     It is handed the client and what it needs of the coordinator: ``mark()`` (the
     state's sequence number before a read is sent) and ``apply(part, value, since)``
-    (the pipeline, which keeps a part that changed since then), and ``due()``: the
-    parts the outlet has now, or None while the link is down. Its reads take the
-    client's background lane: they never hold up a command.
+    (the pipeline, which keeps a part that changed since then), ``due()``: the parts
+    the outlet has now, or None while the link is down, and ``expected()``: the parts
+    it is known to have (``expected_parts``; without it, every part). A part asked for
+    in case that the outlet refuses is one it does not have (not asked again until the
+    next full read); one it leaves unanswered is asked again like any other, without a
+    word in the log. Its reads take the client's background lane: they never hold up a
+    command.
     """
 
     def __init__(
@@ -178,6 +200,7 @@ class PartReader:
         mark: Callable[[], int],
         apply: Callable[[Part, Any, int], None],
         due: Callable[[], list[Part] | None],
+        expected: Callable[[], frozenset[Part]] | None = None,
     ) -> None:
         """Nothing is read until ``read()``."""
         self._hass = hass
@@ -186,6 +209,7 @@ class PartReader:
         self._mark = mark
         self._apply = apply
         self._due = due
+        self._expected = expected or (lambda: frozenset(Part))
         self.missing: set[Part] = set()
         self._logged: set[Part] = set()
         self._retry: asyncio.Task[None] | None = None
@@ -223,7 +247,12 @@ class PartReader:
             self.missing.add(part)
             return False
         except IntecularError as err:
-            self._failed(part, err)
+            expected = part in self._expected()
+            if expected or isinstance(err, IntecularTimeoutError):
+                self._failed(part, err, quiet=not expected)
+            else:  # asked in case, and the faceplate has no such part
+                self.missing.discard(part)
+                LOGGER.debug("%s has no %s: %s", self._entry.title, _LABELS[part], err)
             return True
         self.missing.discard(part)
         if part in self._logged:
@@ -233,10 +262,10 @@ class PartReader:
         return True
 
     @callback
-    def _failed(self, part: Part, err: IntecularError) -> None:
+    def _failed(self, part: Part, err: IntecularError, *, quiet: bool = False) -> None:
         host = self._entry.title
         self.missing.add(part)
-        if part not in self._logged:
+        if not quiet and part not in self._logged:
             self._logged.add(part)
             LOGGER.info(
                 "%s did not answer for its %s; shown as unknown, asked again later",

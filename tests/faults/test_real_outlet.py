@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Callback, IntecularClient
 from simulator import SimulatedOutlet
-from tests.integration.lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, turn_on
+from tests.integration.lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, turn_off, turn_on
 
 from .common import INDICATOR_BRIGHTNESS, OUTLET_1, coordinator_of, poll, settle
 
@@ -28,6 +28,8 @@ LOAD_BOUND = 10.0  # the issue's bound for loading; a sanity limit here, not a m
 TOUCH_CONTROL = "switch.invisdeco_pro_e7c4_touch_control"
 TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
 HUMIDITY = "sensor.invisdeco_pro_e7c4_humidity"
+DECO_LIGHT = "light.invisdeco_e7c4_nightlight"
+DECO_LUX = "sensor.invisdeco_e7c4_illuminance"
 MQTT_ON = {"mqtt": {"enabled": 1, "mqtt_broker_url": "mqtt://broker", "qos": 1}}
 
 
@@ -159,4 +161,39 @@ async def test_a_real_pro_outlet_shows_what_it_can(
     await _reconnect(hass, config_entry, simulator)
     await simulator.set_sensor("temp_celsius", 21.0)
     await poll(lambda: _reading(hass, TEMPERATURE) == 21.0, "a reading after reconnecting")
+    await _switch_works(hass, simulator, on=False)
+
+
+@pytest.mark.parametrize("variant", ["deco"])
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_a_real_plain_invisdeco_has_its_nightlight(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A plain InvisDeco (no ``PM.type``, no radar) with the white nightlight.
+
+    Its kind says nothing of a nightlight; the outlet answers 15 for it, so Home
+    Assistant has the light, and it works both ways, also after a reconnect.
+    """
+    info = simulator.state.device_info_args(simulator.quirks)["PM"]
+    assert "type" not in info
+    assert "radar" not in info
+    await _load(hass, config_entry)
+    state = hass.states.get(DECO_LIGHT)
+    assert state is not None
+    assert state.state == "off"
+    await turn_on(hass, DECO_LIGHT, brightness=128)
+    assert simulator.state.nightlight.on is True
+    assert simulator.state.nightlight.brightness == 50
+    assert hass.states.get(DECO_LIGHT).state == STATE_ON
+    assert hass.states.get(DECO_LIGHT).attributes["brightness"] == 128
+    await turn_off(hass, DECO_LIGHT)
+    assert simulator.state.nightlight.on is False
+    assert hass.states.get(DECO_LIGHT).state == "off"
+    await simulator.set_nightlight(True, 80)  # from the vendor app
+    await poll(lambda: hass.states.get(DECO_LIGHT).state == STATE_ON, "the app's change")
+    assert hass.states.get(DECO_LIGHT).attributes["brightness"] == 204
+    await _switch_works(hass, simulator, on=True)
+    await _reconnect(hass, config_entry, simulator)
+    await turn_off(hass, DECO_LIGHT)
+    assert simulator.state.nightlight.on is False
     await _switch_works(hass, simulator, on=False)

@@ -54,7 +54,8 @@ def config_entry(simulator: SimulatedOutlet, variant: str) -> MockConfigEntry:
     """A config entry for the simulated outlet, as the config flow would create it."""
     data = {CONF_HOST: simulator.host, CONF_PORT: simulator.port}
     if variant != "bare":
-        data[CONF_FACEPLATE] = variant
+        # the kind the setup flow stores: a plain InvisDeco is the basic kind
+        data[CONF_FACEPLATE] = "basic" if variant == "deco" else variant
     return MockConfigEntry(
         domain=DOMAIN,
         title=f"InvisOutlet {simulator.serial[-4:]}",
