@@ -49,7 +49,15 @@ from .const import (
 )
 from .devices import async_sync_devices
 from .link import Link
-from .reading import Part, PartReader, parts_to_read, read_essentials, read_part, with_part
+from .reading import (
+    Part,
+    PartReader,
+    expected_parts,
+    parts_to_read,
+    read_essentials,
+    read_part,
+    with_part,
+)
 from .state import (
     STATE_FIELDS,
     DeviceState,
@@ -155,6 +163,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             mark=lambda: self._sequence,
             apply=self._apply_part,
             due=self._parts_due,
+            expected=lambda: expected_parts(self.data),
         )
         # Full re-reads: one task at a time, the next one wanted, when the last began.
         self._full_read: asyncio.Task[None] | None = None
