@@ -103,6 +103,8 @@ class Device:
         self._client_arrived = asyncio.Event()
         self._update: asyncio.Task[None] | None = None
         self._faceplate: asyncio.Task[None] | None = None
+        self._faceplate_back = -math.inf
+        """When the faceplate last came back (loop time)."""
         self._calibration: asyncio.Task[None] | None = None
         self._accuracy: asyncio.Task[None] | None = None
         self._version: asyncio.Task[None] | None = None
@@ -126,9 +128,22 @@ class Device:
         else:
             self._server.broadcast(frame)
 
+    def device_info_args(self) -> dict[str, Any]:
+        """``callbackArgs`` of 12 now (the faceplate degraded as ``degraded_faceplate`` says)."""
+        return self.state.device_info_args(self.quirks, degraded=self.faceplate_degraded)
+
+    @property
+    def faceplate_degraded(self) -> bool:
+        """Whether 12 reports the faceplate degraded now: offline, or only just back."""
+        window = self.faults.degraded_faceplate
+        if window <= 0 or not self.variant.has_faceplate:
+            return False
+        back = asyncio.get_running_loop().time() - self._faceplate_back
+        return not self.state.faceplate.online or back < window
+
     def push_device_info(self) -> None:
         """Push 12."""
-        self.push(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
+        self.push(Callback.DEVICE_INFO, self.device_info_args())
 
     def sensor_args(self) -> list[Any]:
         """``callbackArgs`` of an 11 frame, with the ``sensor_overrides`` knob applied."""
@@ -165,9 +180,7 @@ class Device:
         self.total_connections += 1
         self._client_arrived.set()
         if asyncio.get_running_loop().time() < self._announce_until:
-            session.send(
-                self._push_frame(Callback.DEVICE_INFO, self.state.device_info_args(self.quirks))
-            )
+            session.send(self._push_frame(Callback.DEVICE_INFO, self.device_info_args()))
 
     def _on_text(self, session: Session, text: str) -> None:
         try:
@@ -415,6 +428,7 @@ class Device:
             before_back()
         face = self.state.faceplate
         face.restarting = False
+        self._faceplate_back = asyncio.get_running_loop().time()
         if (hidden := self.faults.faceplate_version_delay) > 0:
             face.version_hidden = True
             self._version = self.spawn(self._show_version_after(hidden))

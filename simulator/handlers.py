@@ -166,7 +166,7 @@ def get_sensors(dev: Device, _args: Any) -> Reply:
 
 def get_device_info(dev: Device, _args: Any) -> Reply:
     """12: identity and firmware of the outlet and its faceplate."""
-    return data(dev.state.device_info_args(dev.quirks))
+    return data(dev.device_info_args())
 
 
 def get_available_updates(dev: Device, _args: Any) -> Reply:

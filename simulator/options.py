@@ -213,6 +213,11 @@ class Faults:
     ends on ``23 [3, 1]`` without a reboot, firmware only has no web phase. False: both
     phases and the reboot, whatever is outdated."""
 
+    degraded_faceplate: float = 0.0
+    """While the faceplate is offline and this many seconds after it comes back, 12
+    reports it degraded (protocol.md §11 item 36): ``PM.device`` "Unknown" (offline)
+    or "" (just back) and a blank ``fw_rev``. 0: never."""
+
     # --- frame timing (``simulator.timing``): all off by default, one seed drives them ---
 
     timing_seed: int | None = None

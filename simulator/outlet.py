@@ -264,7 +264,9 @@ class SimulatedOutlet(Device):
         if self.state.faceplate.online == online:
             return
         self.state.faceplate.online = online
-        if not online:
+        if online:
+            self._faceplate_back = asyncio.get_running_loop().time()
+        else:
             self._cancel(self._calibration)
             self.state.sensors.occupancy_phase = None
         self.push_device_info()

@@ -3,7 +3,7 @@
 ``"friendly"`` is the outlet every other test expects: every request answered at
 once, every value well formed, 21 acknowledged, no pushes between request and reply.
 
-``"real"`` follows protocol.md §11 items 28-32 (observations and inferences about
+``"real"`` follows protocol.md §11 items 28-36 (observations and inferences about
 real outlets):
 
 =======================  ==============================================================
@@ -23,6 +23,8 @@ updates``                web-interface-only update ends on ``23 [3, 1]``, no reb
 silent``                 or an update (§11 item 33).
 ``faceplate_version_     40.0: back from a restart, the faceplate's ``fw_rev`` reads
 delay``                  blank for 40 s before its (new) version shows (items 34, 36).
+``degraded_faceplate``   10.0: while the faceplate is offline and 10 s after it is back,
+                         12 reports ``PM.device`` "Unknown" / "" and a blank ``fw_rev``.
 =======================  ==============================================================
 
 Knobs given by name override the profile's values (``profile="real", ota_ack=True``).
@@ -42,6 +44,7 @@ PROFILES: Final = (FRIENDLY, REAL)
 REAL_UPDATE_CHECK_DELAY: Final = 8.0
 REAL_CONNECT_DELAY: Final = 0.3
 REAL_FACEPLATE_VERSION_DELAY: Final = 40.0
+REAL_DEGRADED_FACEPLATE: Final = 10.0
 REAL_UNANSWERED: Final = frozenset({"18/7", "27"})
 REAL_SENSOR_OVERRIDES: Final[dict[Variant, dict[str, object]]] = {
     Variant.PRO: {"humidity": "nan"},
@@ -60,6 +63,7 @@ PROFILE_KNOBS: Final = (
     "partial_outlet_updates",
     "faceplate_return_silent",
     "faceplate_version_delay",
+    "degraded_faceplate",
 )
 """The knobs a profile sets (all of them ``Faults`` fields)."""
 
@@ -80,6 +84,7 @@ def profile_knobs(profile: str, variant: Variant | str) -> dict[str, Any]:
             "partial_outlet_updates": True,
             "faceplate_return_silent": True,
             "faceplate_version_delay": REAL_FACEPLATE_VERSION_DELAY,
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE,
         }
     raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
 

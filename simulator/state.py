@@ -138,8 +138,12 @@ class DeviceState:
 
     # --- wire forms ---------------------------------------------------------------
 
-    def device_info_args(self, quirks: Quirks) -> dict[str, Any]:
-        """``callbackArgs`` of a 12 reply or push."""
+    def device_info_args(self, quirks: Quirks, *, degraded: bool = False) -> dict[str, Any]:
+        """``callbackArgs`` of a 12 reply or push.
+
+        ``degraded``: the faceplate is offline or just back and reports no name (
+        "Unknown" while offline, "") and a blank ``fw_rev`` (protocol.md §11 item 36).
+        """
         ident, fw = self.identity, self.firmware
         name = quirks.device_name
         info: dict[str, Any] = {
@@ -160,6 +164,9 @@ class DeviceState:
                 "hw_rev": "1",
                 "fw_rev": "" if self.faceplate.version_hidden else fw.pm,
             }
+            if degraded:
+                pm["device"] = "" if self.faceplate.online else "Unknown"
+                pm["fw_rev"] = ""
             if (kind := self.variant.faceplate_type) is not None:
                 pm["type"] = kind
             if self.variant.has_radar:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -9,7 +10,11 @@ import pytest
 
 from simulator import SimulatedOutlet
 from simulator.__main__ import parse_args
-from simulator.profiles import REAL_CONNECT_DELAY, REAL_UPDATE_CHECK_DELAY
+from simulator.profiles import (
+    REAL_CONNECT_DELAY,
+    REAL_DEGRADED_FACEPLATE,
+    REAL_UPDATE_CHECK_DELAY,
+)
 
 from .cli import simulator_cli
 from .conftest import Client, ClientFactory, SimFactory, args_of, callback_of
@@ -28,6 +33,7 @@ def test_profile_values() -> None:
     assert friendly.faults.connect_delay == 0
     assert not friendly.faults.interleave_pushes
     assert not friendly.faults.partial_outlet_updates
+    assert friendly.faults.degraded_faceplate == 0
 
     real = SimulatedOutlet("pro", profile="real")
     assert real.faults.update_check_delay == REAL_UPDATE_CHECK_DELAY == 8.0
@@ -37,6 +43,8 @@ def test_profile_values() -> None:
     assert real.faults.connect_delay == REAL_CONNECT_DELAY
     assert real.faults.interleave_pushes
     assert real.faults.partial_outlet_updates
+    assert real.faults.degraded_faceplate == REAL_DEGRADED_FACEPLATE == 10.0
+    assert SimulatedOutlet("deco", profile="real").faults.sensor_overrides == {"lux_valid": ""}
     assert SimulatedOutlet("aura", profile="real").faults.sensor_overrides == {"lux_valid": ""}
 
     # knobs given by name win over the profile
@@ -47,6 +55,29 @@ def test_profile_values() -> None:
 
     with pytest.raises(ValueError, match="unknown profile"):
         SimulatedOutlet("pro", profile="grumpy")
+
+
+async def test_a_faceplate_down_or_just_back_reports_degraded_values(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    """protocol.md §11 item 36: no name and a blank fw_rev while down and just after."""
+    sim = await make_sim("pro", profile="real", faceplate_restart_delay=0.01)
+    client = await connect(sim)
+    face = args_of(await client.request(12))["PM"]
+    assert (face["device"], face["fw_rev"]) == ("InvisDeco", "1.9.2")  # up since it started
+    await sim.set_faceplate_online(False)
+    face = args_of(await client.push(12))["PM"]
+    assert (face["online"], face["device"], face["fw_rev"]) == (False, "Unknown", "")
+    await sim.set_faceplate_online(True)
+    face = args_of(await client.push(12))["PM"]
+    assert (face["online"], face["device"], face["fw_rev"]) == (True, "", "")
+    sim.faults.degraded_faceplate = 0.05
+    await sim.restart_faceplate()
+    face = args_of(await client.push(12))["PM"]  # back
+    assert (face["device"], face["fw_rev"]) == ("", "")
+    await asyncio.sleep(0.06)
+    face = args_of(await client.request(12))["PM"]
+    assert (face["device"], face["fw_rev"]) == ("InvisDeco", "1.9.2")
 
 
 @pytest.mark.parametrize("profile", ["real"])
