@@ -7,6 +7,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.typing import UNDEFINED, UndefinedType
 
 from .api import DEFAULT_PORT, FaceplateInfo, ModuleInfo, OutletInfo, address
 from .compat import get_device, via_parent
@@ -25,6 +26,24 @@ def configuration_url(entry: ConfigEntry) -> str:
     return f"http://{address(entry.data[CONF_HOST], entry.data.get(CONF_PORT, DEFAULT_PORT))}"
 
 
+def _revision(value: str | None) -> str | UndefinedType:
+    """A version as the registry takes it: a blank one (None) leaves the stored one.
+
+    A module down or just back reports blank versions (protocol.md §11 item 36): the
+    registry keeps the last good ones then, as it keeps the name and the model.
+    """
+    return UNDEFINED if value is None else value
+
+
+def _add_revisions(info: DeviceInfo, module: ModuleInfo) -> DeviceInfo:
+    """``info`` with the module's versions, those it reports."""
+    if module.fw_rev is not None:
+        info["sw_version"] = module.fw_rev
+    if module.hw_rev is not None:
+        info["hw_version"] = module.hw_rev
+    return info
+
+
 def outlet_device_info(entry: ConfigEntry, outlet: ModuleInfo) -> DeviceInfo:
     """The outlet module as a device."""
     info = DeviceInfo(
@@ -33,10 +52,9 @@ def outlet_device_info(entry: ConfigEntry, outlet: ModuleInfo) -> DeviceInfo:
         model=outlet.model or OUTLET_MODEL,
         name=entry.title,
         serial_number=outlet.serial,
-        sw_version=outlet.fw_rev or None,
-        hw_version=outlet.hw_rev or None,
         configuration_url=configuration_url(entry),
     )
+    _add_revisions(info, outlet)
     if outlet.mac:
         info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(outlet.mac))}
     return info
@@ -67,8 +85,7 @@ def faceplate_device_info(
     )
     if faceplate is not None:
         info["serial_number"] = faceplate.serial
-        info["sw_version"] = faceplate.fw_rev or None
-        info["hw_version"] = faceplate.hw_rev or None
+        _add_revisions(info, faceplate)
         if faceplate.mac:
             info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(faceplate.mac))}
     return info
@@ -107,7 +124,10 @@ def async_register_devices(hass: HomeAssistant, entry: ConfigEntry, info: Outlet
 def async_sync_devices(
     hass: HomeAssistant, entry: ConfigEntry, old: OutletInfo, new: OutletInfo
 ) -> None:
-    """Keep firmware versions and a swapped faceplate's serial current in the registry."""
+    """Keep firmware versions and a swapped faceplate's serial current in the registry.
+
+    A version the module reports blank (down, just back) leaves the last good one.
+    """
     registry = dr.async_get(hass)
     serial = new.outlet.serial
     if (old.outlet.fw_rev, old.outlet.hw_rev) != (new.outlet.fw_rev, new.outlet.hw_rev) and (
@@ -115,19 +135,21 @@ def async_sync_devices(
     ):
         registry.async_update_device(
             device.id,
-            sw_version=new.outlet.fw_rev or None,
-            hw_version=new.outlet.hw_rev or None,
+            sw_version=_revision(new.outlet.fw_rev),
+            hw_version=_revision(new.outlet.hw_rev),
         )
     face = new.faceplate
     if face is None or face == old.faceplate:
         return
     if device := get_device(registry, (DOMAIN, faceplate_identifier(serial)), entry.entry_id):
+        # another faceplate was fitted: the last one's versions are not its own
+        swapped = device.serial_number != face.serial
         registry.async_update_device(
             device.id,
             model=faceplate_model(face),
             serial_number=face.serial,
-            sw_version=face.fw_rev or None,
-            hw_version=face.hw_rev or None,
+            sw_version=face.fw_rev if swapped else _revision(face.fw_rev),
+            hw_version=face.hw_rev if swapped else _revision(face.hw_rev),
         )
 
 

@@ -99,7 +99,7 @@ def test_device_info_degraded_forms() -> None:
         }
     )
     assert info.outlet.model is None
-    assert info.outlet.fw_rev == ""
+    assert info.outlet.fw_rev is None  # a blank version is no version
     assert info.faceplate is not None
     assert info.faceplate.model is None
     assert not info.faceplate.online

@@ -15,11 +15,14 @@ from unittest.mock import patch
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.intecular.api import Callback, IntecularClient
+from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
+from tests.integration.common import SERIAL, find_device
 from tests.integration.lighting import AURA_LIGHT, INDICATOR, PRO_LIGHT, turn_off, turn_on
 
 from .common import INDICATOR_BRIGHTNESS, OUTLET_1, coordinator_of, poll, settle
@@ -197,3 +200,54 @@ async def test_a_real_plain_invisdeco_has_its_nightlight(
     await turn_off(hass, DECO_LIGHT)
     assert simulator.state.nightlight.on is False
     await _switch_works(hass, simulator, on=False)
+
+
+def _faceplate_device(hass: HomeAssistant) -> tuple[str | None, str | None, str | None]:
+    device = find_device(dr.async_get(hass), {(DOMAIN, f"{SERIAL}_faceplate")})
+    assert device is not None
+    return device.name, device.model, device.sw_version
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_a_faceplate_down_or_just_back_keeps_its_name_and_version(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """While down or just back the faceplate reports no name and a blank version.
+
+    Its device keeps the name, model and firmware version it had (no blank, no
+    "Unknown"), also through a reload of the outlet while it is degraded; a version
+    it reports again is shown.
+    """
+    good = ("InvisDeco Pro E7C4", "InvisDeco Pro", "1.9.2")
+    simulator.faults.degraded_faceplate = 600.0  # degraded for the whole test once back
+    await _load(hass, config_entry)
+    coordinator = coordinator_of(config_entry)
+    assert _faceplate_device(hass) == good
+
+    await simulator.set_faceplate_online(False)  # down: "Unknown", blank fw_rev
+    await poll(lambda: not coordinator.data.info.faceplate_online, "the faceplate down")
+    await hass.async_block_till_done()
+    assert _faceplate_device(hass) == good
+
+    await simulator.set_faceplate_online(True)  # just back: "", blank fw_rev
+    await poll(lambda: coordinator.data.info.faceplate_online, "the faceplate back")
+    await settle(hass, config_entry)
+    assert simulator.state.device_info_args(simulator.quirks, degraded=True)["PM"]["device"] == ""
+    assert _faceplate_device(hass) == good
+
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _faceplate_device(hass) == good
+
+    simulator.faults.degraded_faceplate = 0.0
+    simulator.state.firmware.pm = "1.9.3"
+    await simulator.restart_faceplate()  # back with its name and version (a 12 push)
+    await poll(
+        lambda: (
+            coordinator_of(config_entry).data.info.faceplate is not None
+            and coordinator_of(config_entry).data.info.faceplate.fw_rev == "1.9.3"
+        ),
+        "the faceplate's version",
+    )
+    await hass.async_block_till_done()
+    assert _faceplate_device(hass) == ("InvisDeco Pro E7C4", "InvisDeco Pro", "1.9.3")

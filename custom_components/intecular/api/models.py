@@ -62,6 +62,18 @@ __all__ = [
 _UNKNOWN_DEVICE_NAMES = frozenset({"", "unknown"})
 
 
+def _revision(data: Mapping[str, Any], key: str) -> str | None:
+    """A firmware or hardware revision; None when absent or blank.
+
+    A module that is down, just back or needs a restart reports a blank ``fw_rev``
+    (protocol.md §6 / 12, §11 item 36): that is no version, it is unknown.
+    """
+    value = lenient_str(data, key)
+    if value is None:
+        return None
+    return value.strip() or None
+
+
 # --- outlets (9, 10) --------------------------------------------------------------
 
 
@@ -94,7 +106,10 @@ class OutletStates:
 
 @dataclass(frozen=True, slots=True)
 class ModuleInfo:
-    """Identity and firmware of one module (``IM`` or ``PM`` in callback 12)."""
+    """Identity and firmware of one module (``IM`` or ``PM`` in callback 12).
+
+    A revision the module reports blank (down, just back) is None: unknown.
+    """
 
     serial: str
     mac: str | None = None
@@ -165,15 +180,15 @@ class OutletInfo:
             serial,
             lenient_str(im, "MAC"),
             lenient_str(im, "device"),
-            lenient_str(im, "hw_rev"),
-            lenient_str(im, "fw_rev"),
+            _revision(im, "hw_rev"),
+            _revision(im, "fw_rev"),
         )
         faceplate = None
         if (pm := lenient_dict(data, "PM")) is not None and (pm_serial := lenient_str(pm, "sn")):
             radar = None
             if (raw := lenient_dict(pm, "radar")) is not None:
                 radar = RadarInfo(
-                    lenient_str(raw, "fw_rev") or lenient_str(raw, "fw_ver"),
+                    _revision(raw, "fw_rev") or _revision(raw, "fw_ver"),
                     lenient_str(raw, "hw_type"),
                     lenient_str(raw, "MAC"),
                 )
@@ -182,8 +197,8 @@ class OutletInfo:
                 pm_serial,
                 lenient_str(pm, "MAC"),
                 lenient_str(pm, "device"),
-                lenient_str(pm, "hw_rev"),
-                lenient_str(pm, "fw_rev"),
+                _revision(pm, "hw_rev"),
+                _revision(pm, "fw_rev"),
                 online=True if online is None else online,
                 variant=lenient_str(pm, "type"),
                 radar=radar,
