@@ -31,6 +31,7 @@ from .models import (
     OutletStates,
     Push,
     RadarInfo,
+    RestartNotice,
     SensorReadings,
 )
 from .protocol import (
@@ -79,6 +80,7 @@ __all__ = [
     "OutletStates",
     "Push",
     "RadarInfo",
+    "RestartNotice",
     "SensorReadings",
     "address",
 ]

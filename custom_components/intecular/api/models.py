@@ -55,6 +55,7 @@ __all__ = [
     "OutletStates",
     "Push",
     "RadarInfo",
+    "RestartNotice",
     "SensorReadings",
     "parse_push",
 ]
@@ -247,12 +248,34 @@ class AccessoryNames:
         return name or None
 
 
+# --- a restart announced without identity (12 push) ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RestartNotice:
+    """A 12 push that does not say which outlet it is (no ``IM.sn``, or no arguments).
+
+    The outlet pushes 12 when it or its faceplate (re)starts; some pushes carry nothing
+    usable (protocol.md §11 item 40). It announces a restart: read the outlet again.
+    Nothing in it is taken, least of all an identity.
+    """
+
+    @classmethod
+    def or_info(cls, args: Any) -> OutletInfo | RestartNotice:
+        """The pushed device info, or the notice when it names no outlet."""
+        try:
+            return OutletInfo.from_args(args)
+        except FrameError:
+            return cls()
+
+
 # --- push dispatch -----------------------------------------------------------------
 
 type Push = (
     OutletStates
     | SensorReadings
     | OutletInfo
+    | RestartNotice
     | Nightlight
     | ColorLight
     | OtaAck
@@ -263,7 +286,7 @@ type Push = (
 PUSH_PARSERS: Mapping[int, Callable[[Any], Push]] = {
     Callback.OUTLETS: OutletStates.from_args,
     Callback.SENSORS: SensorReadings.from_args,
-    Callback.DEVICE_INFO: OutletInfo.from_args,
+    Callback.DEVICE_INFO: RestartNotice.or_info,
     Callback.NIGHTLIGHT: Nightlight.from_args,
     Callback.COLOR_LIGHT: ColorLight.from_args,
     Callback.PERFORM_UPDATE: OtaAck.from_args,
