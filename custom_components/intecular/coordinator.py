@@ -35,6 +35,7 @@ from .api import (
     IntecularTimeoutError,
     OutletInfo,
     Push,
+    RestartNotice,
     SensorReadings,
 )
 from .const import (
@@ -393,7 +394,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 # The faceplate reports before device info lists it: read everything,
                 # but not on every push of a faceplate that stays unlisted.
                 self._want_full_read(urgent=False)
-        elif isinstance(push, OutletInfo):
+        elif isinstance(push, (OutletInfo, RestartNotice)):
             self._want_full_read(urgent=True)  # the outlet or its faceplate restarted
         self._change(
             lambda state: apply_push(state, push),
