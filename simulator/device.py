@@ -141,9 +141,16 @@ class Device:
         back = asyncio.get_running_loop().time() - self._faceplate_back
         return not self.state.faceplate.online or back < window
 
+    def device_info_push_args(self) -> dict[str, Any]:
+        """``callbackArgs`` of a 12 push (without ``IM.sn`` as ``anonymous_restart_push`` says)."""
+        args = self.device_info_args()
+        if self.faults.anonymous_restart_push:
+            args["IM"] = {key: value for key, value in args["IM"].items() if key != "sn"}
+        return args
+
     def push_device_info(self) -> None:
         """Push 12."""
-        self.push(Callback.DEVICE_INFO, self.device_info_args())
+        self.push(Callback.DEVICE_INFO, self.device_info_push_args())
 
     def sensor_args(self) -> list[Any]:
         """``callbackArgs`` of an 11 frame, with the ``sensor_overrides`` knob applied."""
@@ -158,8 +165,8 @@ class Device:
         return [0, args] if self.quirks.wrapped_outlet_push else args
 
     def push_sensor_readings(self) -> None:
-        """Push 11, when the faceplate is there to report."""
-        if self.state.faceplate_available:
+        """Push 11, when the faceplate is there to report and has readings."""
+        if self.state.faceplate_available and not self.faceplate_degraded:
             self.push(Callback.SENSORS, self.sensor_args())
 
     # --- state changes that push ---------------------------------------------------------
@@ -180,7 +187,7 @@ class Device:
         self.total_connections += 1
         self._client_arrived.set()
         if asyncio.get_running_loop().time() < self._announce_until:
-            session.send(self._push_frame(Callback.DEVICE_INFO, self.device_info_args()))
+            session.send(self._push_frame(Callback.DEVICE_INFO, self.device_info_push_args()))
 
     def _on_text(self, session: Session, text: str) -> None:
         try:
@@ -284,7 +291,9 @@ class Device:
     def _interleaved_push(self, session: Session) -> None:
         """The next push of the ``interleave_pushes`` cycle (11 only with a faceplate)."""
         callback = next(self._interleave)
-        if callback == Callback.SENSORS and not self.state.faceplate_available:
+        if callback == Callback.SENSORS and (
+            not self.state.faceplate_available or self.faceplate_degraded
+        ):
             callback = next(self._interleave)
         args = self.sensor_args() if callback == Callback.SENSORS else self.outlet_push_args()
         session.send(self._push_frame(callback, args))

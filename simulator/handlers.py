@@ -25,6 +25,7 @@ Assumptions (protocol.md leaves them open):
 from __future__ import annotations
 
 from collections.abc import Callable
+import ipaddress
 from typing import TYPE_CHECKING, Any, Final
 
 from .color import InvalidColorCommandError
@@ -46,8 +47,15 @@ type Handler = Callable[["Device", Any], Reply | None]
 
 
 def get_config(dev: Device, _args: Any) -> Reply:
-    """1: the configuration."""
-    return data(dev.state.config)
+    """1: the configuration (network addresses as integers, as a knob says)."""
+    config = dev.state.config
+    if dev.faults.integer_network_fields:
+        internet = {
+            key: int(ipaddress.IPv4Address(value)) if isinstance(value, str) else value
+            for key, value in config["sys_prefs"]["internet"].items()
+        }
+        config = {**config, "sys_prefs": {**config["sys_prefs"], "internet": internet}}
+    return data(config)
 
 
 def set_config(dev: Device, args: Any) -> Reply:
@@ -161,6 +169,8 @@ def get_sensors(dev: Device, _args: Any) -> Reply:
     """11: the faceplate's readings."""
     if not dev.state.faceplate_available:
         return FAIL
+    if dev.faceplate_degraded:
+        return data([])  # just back: no readings yet
     return data(dev.sensor_args())
 
 

@@ -216,7 +216,15 @@ class Faults:
     degraded_faceplate: float = 0.0
     """While the faceplate is offline and this many seconds after it comes back, 12
     reports it degraded (protocol.md §11 item 36): ``PM.device`` "Unknown" (offline)
-    or "" (just back) and a blank ``fw_rev``. 0: never."""
+    or "" (just back) and a blank ``fw_rev``; just back it has no readings yet: 11
+    replies carry empty arguments (§11 item 40) and no 11 is pushed. 0: never."""
+
+    anonymous_restart_push: bool = False
+    """12 pushes (restart announcements) leave out ``IM.sn`` (protocol.md §11 item 40)."""
+
+    integer_network_fields: bool = False
+    """1 replies carry the ``sys_prefs.internet`` addresses as 32-bit integers, most
+    significant byte first (protocol.md §11 item 41)."""
 
     # --- frame timing (``simulator.timing``): all off by default, one seed drives them ---
 

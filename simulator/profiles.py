@@ -3,7 +3,7 @@
 ``"friendly"`` is the outlet every other test expects: every request answered at
 once, every value well formed, 21 acknowledged, no pushes between request and reply.
 
-``"real"`` follows protocol.md §11 items 28-36 (observations and inferences about
+``"real"`` follows protocol.md §11 items 28-41 (observations and inferences about
 real outlets):
 
 =======================  ==============================================================
@@ -24,7 +24,12 @@ silent``                 or an update (§11 item 33).
 ``faceplate_version_     40.0: back from a restart, the faceplate's ``fw_rev`` reads
 delay``                  blank for 40 s before its (new) version shows (items 34, 36).
 ``degraded_faceplate``   10.0: while the faceplate is offline and 10 s after it is back,
-                         12 reports ``PM.device`` "Unknown" / "" and a blank ``fw_rev``.
+                         12 reports ``PM.device`` "Unknown" / "" and a blank ``fw_rev``;
+                         just back, 11 replies are empty and no 11 is pushed.
+``anonymous_restart_     True: 12 pushes carry no ``IM.sn``.
+push``
+``integer_network_       True: ``sys_prefs.internet`` addresses arrive as integers.
+fields``
 =======================  ==============================================================
 
 Knobs given by name override the profile's values (``profile="real", ota_ack=True``).
@@ -64,6 +69,8 @@ PROFILE_KNOBS: Final = (
     "faceplate_return_silent",
     "faceplate_version_delay",
     "degraded_faceplate",
+    "anonymous_restart_push",
+    "integer_network_fields",
 )
 """The knobs a profile sets (all of them ``Faults`` fields)."""
 
@@ -85,6 +92,8 @@ def profile_knobs(profile: str, variant: Variant | str) -> dict[str, Any]:
             "faceplate_return_silent": True,
             "faceplate_version_delay": REAL_FACEPLATE_VERSION_DELAY,
             "degraded_faceplate": REAL_DEGRADED_FACEPLATE,
+            "anonymous_restart_push": True,
+            "integer_network_fields": True,
         }
     raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
 

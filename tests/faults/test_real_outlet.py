@@ -251,3 +251,28 @@ async def test_a_faceplate_down_or_just_back_keeps_its_name_and_version(
     )
     await hass.async_block_till_done()
     assert _faceplate_device(hass) == ("InvisDeco Pro E7C4", "InvisDeco Pro", "1.9.3")
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_a_restart_announced_without_identity_is_read_again(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A 12 push without ``IM.sn`` announces a restart: the outlet is read again.
+
+    Nothing is taken from the push itself (it names no outlet); what the read finds
+    shows: the faceplate gone offline, then back.
+    """
+    assert simulator.faults.anonymous_restart_push
+    await _load(hass, config_entry)
+    await poll(lambda: _reading(hass, TEMPERATURE) is not None, "the sensors")
+    reads = sum(callback == Callback.DEVICE_INFO for callback, _ in simulator.requests)
+    await simulator.set_faceplate_online(False)  # pushes 12 without IM.sn
+    await poll(
+        lambda: hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE, "the faceplate offline"
+    )
+    assert sum(callback == Callback.DEVICE_INFO for callback, _ in simulator.requests) > reads
+    assert coordinator_of(config_entry).data.info.outlet.serial == simulator.serial
+    simulator.faults.degraded_faceplate = 0.0  # back with its readings at once
+    await simulator.set_faceplate_online(True)
+    await poll(lambda: _reading(hass, TEMPERATURE) is not None, "the faceplate back")
+    await _switch_works(hass, simulator, on=True)

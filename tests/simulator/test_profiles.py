@@ -34,6 +34,8 @@ def test_profile_values() -> None:
     assert not friendly.faults.interleave_pushes
     assert not friendly.faults.partial_outlet_updates
     assert friendly.faults.degraded_faceplate == 0
+    assert not friendly.faults.anonymous_restart_push
+    assert not friendly.faults.integer_network_fields
 
     real = SimulatedOutlet("pro", profile="real")
     assert real.faults.update_check_delay == REAL_UPDATE_CHECK_DELAY == 8.0
@@ -44,6 +46,8 @@ def test_profile_values() -> None:
     assert real.faults.interleave_pushes
     assert real.faults.partial_outlet_updates
     assert real.faults.degraded_faceplate == REAL_DEGRADED_FACEPLATE == 10.0
+    assert real.faults.anonymous_restart_push
+    assert real.faults.integer_network_fields
     assert SimulatedOutlet("deco", profile="real").faults.sensor_overrides == {"lux_valid": ""}
     assert SimulatedOutlet("aura", profile="real").faults.sensor_overrides == {"lux_valid": ""}
 
@@ -66,7 +70,9 @@ async def test_a_faceplate_down_or_just_back_reports_degraded_values(
     face = args_of(await client.request(12))["PM"]
     assert (face["device"], face["fw_rev"]) == ("InvisDeco", "1.9.2")  # up since it started
     await sim.set_faceplate_online(False)
-    face = args_of(await client.push(12))["PM"]
+    pushed = args_of(await client.push(12))
+    assert "sn" not in pushed["IM"]  # a restart announcement names no outlet
+    face = pushed["PM"]
     assert (face["online"], face["device"], face["fw_rev"]) == (False, "Unknown", "")
     await sim.set_faceplate_online(True)
     face = args_of(await client.push(12))["PM"]
@@ -75,9 +81,19 @@ async def test_a_faceplate_down_or_just_back_reports_degraded_values(
     await sim.restart_faceplate()
     face = args_of(await client.push(12))["PM"]  # back
     assert (face["device"], face["fw_rev"]) == ("", "")
+    assert args_of(await client.request(11)) == []  # no readings yet
     await asyncio.sleep(0.06)
+    assert len(args_of(await client.request(11))) == 2
     face = args_of(await client.request(12))["PM"]
     assert (face["device"], face["fw_rev"]) == ("InvisDeco", "1.9.2")
+
+
+async def test_network_addresses_as_integers(make_sim: SimFactory, connect: ClientFactory) -> None:
+    """protocol.md §11 item 41: ``sys_prefs.internet`` as 32-bit integers."""
+    sim = await make_sim("bare", integer_network_fields=True)
+    client = await connect(sim)
+    internet = args_of(await client.request(1))["sys_prefs"]["internet"]
+    assert internet == {"ip": 2130706433, "mainDNS": 3232235777, "backupDNS": 151587081}
 
 
 @pytest.mark.parametrize("profile", ["real"])
