@@ -29,6 +29,8 @@ def test_sensor_readings() -> None:
     for bad in ([0], [0, []], {"lux": 1}, None):
         with pytest.raises(FrameError):
             SensorReadings.from_args(bad)
+    # empty arguments: the faceplate has no readings (protocol.md §11 item 40)
+    assert SensorReadings.from_args([]).present == frozenset()
 
 
 @pytest.mark.parametrize(

@@ -276,3 +276,25 @@ async def test_a_restart_announced_without_identity_is_read_again(
     await simulator.set_faceplate_online(True)
     await poll(lambda: _reading(hass, TEMPERATURE) is not None, "the faceplate back")
     await _switch_works(hass, simulator, on=True)
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_a_faceplate_just_back_without_readings_shows_none(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet, caplog
+) -> None:
+    """Just back, the faceplate answers 11 with empty arguments: it has no readings.
+
+    Its sensors show no reading (unavailable, as for a report without it; not the
+    ones from before its restart), nothing is logged as unanswered, and its first
+    report shows again.
+    """
+    simulator.faults.degraded_faceplate = 600.0  # just back for the whole test
+    await _load(hass, config_entry)
+    await simulator.set_sensor("temp_celsius", 23.5)
+    await poll(lambda: _reading(hass, TEMPERATURE) == 23.5, "a reading")
+    await simulator.restart_faceplate()
+    await poll(lambda: hass.states.get(TEMPERATURE).state == STATE_UNAVAILABLE, "no readings")
+    assert "did not answer for its sensor readings" not in caplog.text
+    simulator.faults.degraded_faceplate = 0.0
+    await simulator.set_sensor("temp_celsius", 21.0)
+    await poll(lambda: _reading(hass, TEMPERATURE) == 21.0, "the first reading again")

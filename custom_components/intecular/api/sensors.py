@@ -3,7 +3,9 @@
 Each reading is read on its own (protocol.py, "lenient reading"): one the firmware
 could not format (``"nan"``, ``""``, ``"inf"``, ``1e400``, a word) or one outside what
 the sensor can measure (``RANGES``) is unknown, and the other readings of the frame
-apply. Only an unusable envelope (not ``[deviceType, {...}]``) refuses the frame.
+apply. Empty arguments (``[]``) mean the faceplate has no readings
+(protocol.md §11 item 40): every reading is absent. Only an unusable envelope (not
+``[deviceType, {...}]``) refuses the frame.
 """
 
 from __future__ import annotations
@@ -119,8 +121,10 @@ class SensorReadings:
 
         A reading that cannot be read, or lies outside ``RANGES``, is None and listed in
         ``unreadable``; null counts as absent. The device type (reserved for internal
-        use) is 0 when unreadable.
+        use) is 0 when unreadable. An empty list: no readings.
         """
+        if args == []:
+            return cls()
         values = as_list(args, "sensors", 2)
         data = as_dict(values[1], "sensor readings")
         parsed: dict[str, Any] = {}
