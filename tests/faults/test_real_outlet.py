@@ -298,3 +298,19 @@ async def test_a_faceplate_just_back_without_readings_shows_none(
     simulator.faults.degraded_faceplate = 0.0
     await simulator.set_sensor("temp_celsius", 21.0)
     await poll(lambda: _reading(hass, TEMPERATURE) == 21.0, "the first reading again")
+
+
+@pytest.mark.usefixtures("fast_reconnect")
+async def test_network_addresses_sent_as_integers_read_as_dotted_addresses(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The outlet's network addresses arrive as integers; they read as addresses."""
+    assert simulator.faults.integer_network_fields
+    await _load(hass, config_entry)
+    network = coordinator_of(config_entry).data.config.network
+    internet = simulator.state.config["sys_prefs"]["internet"]
+    assert (network.ip, network.main_dns, network.backup_dns) == (
+        internet["ip"],
+        internet["mainDNS"],
+        internet["backupDNS"],
+    )

@@ -6,12 +6,17 @@ read is left out, as a key the outlet does not report; a group that is not an ob
 (``acc_prefs``, ``mqtt``, ``internet``) is unknown. Out of range: on/off flags read as
 0/1, the percentages of §9.1 are clamped to 0-100, an integer beyond ``PREF_LIMIT`` is
 left out (no setting means such a number) and an MQTT QoS outside 0-2 is unknown.
+
+The network addresses of ``sys_prefs.internet`` may arrive as integers (protocol.md
+§11 item 41): a 32-bit IPv4 address, shown dotted with its most significant byte
+first (``168430081`` is ``10.10.10.1``); any other number is unknown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Address
 from typing import Any, Final
 
 from .protocol import as_dict, as_flag, as_int, clamp, lenient, lenient_dict, lenient_str, within
@@ -100,13 +105,23 @@ class DeviceConfig:
             )
         if (raw := lenient_dict(sys_prefs, "internet")) is not None:
             network = NetworkSettings(
-                lenient_str(raw, "ip"), lenient_str(raw, "mainDNS"), lenient_str(raw, "backupDNS")
+                _address(raw, "ip"), _address(raw, "mainDNS"), _address(raw, "backupDNS")
             )
         return cls(accessory, mqtt, network)
 
     def replace_accessory(self, path: str, value: int) -> DeviceConfig:
         """A copy with one ``acc_prefs`` value changed."""
         return DeviceConfig({**self.accessory, path: value}, self.mqtt, self.network)
+
+
+def _address(data: Mapping[str, Any], key: str) -> str | None:
+    """A network address: a string as sent, an integer as a dotted IPv4 address."""
+    value = data.get(key)
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int:
+        return str(IPv4Address(value)) if 0 <= value < 2**32 else None
+    return None if type(value) is float else lenient_str(data, key)
 
 
 def _flatten(data: Mapping[str, Any], prefix: str, into: dict[str, int], depth: int = 0) -> None:
