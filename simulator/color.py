@@ -10,11 +10,13 @@ refused with ``PUBACK: 0`` and changes nothing:
   or the full form ``[state, brightness, [hue, sat], kelvin]``: state 0/1,
   brightness 0-100, hue 0-360, saturation 0-100, kelvin 1000-40000, all integers.
   Modes other than 2 need the hue/saturation pair, mode 2 needs a kelvin value.
-* Static HSV (1): one entry (applied to every LED) or exactly one per LED.
-  Static temperature (2): exactly one per LED, or one entry, which (not being
-  broadcast) changes only the first LED. Breathing, strobing, colour cycle and
-  rainbow (3-6): 1-9 colours. Starry night (7): exactly 2 colours. These counts
-  hold even when ``random`` is 1.
+* Static HSV (1): one entry (applied to every LED), or one per LED for the first
+  LEDs: fewer entries than the array has LEDs change only the first ones, as the
+  evidence sends them (protocol.md §11 item 39). Static temperature (2): one to one
+  per LED, for the first LEDs (a single entry is not broadcast). Breathing,
+  strobing, colour cycle and rainbow (3-6): 1-9 colours. Starry night (7): exactly
+  2 colours. With ``random`` 1 an effect ignores its colours: their number is not
+  checked (none keeps the colours it had), each one sent must still be well formed.
 
 Assumption for the 18 report: static modes report one full entry per LED; effect
 modes report the colours exactly as they were sent (in the full form, the kelvin
@@ -74,7 +76,7 @@ def _entry(raw: Any) -> _Entry:
 
 def _check_count(mode: ColorMode, count: int, leds: int) -> None:
     if mode is ColorMode.STATIC_HSV or mode is ColorMode.STATIC_TEMPERATURE:
-        allowed = count in (1, leds)
+        allowed = 1 <= count <= leds
     elif mode is ColorMode.STARRY_NIGHT:
         allowed = count == STARRY_NIGHT_COLORS
     else:
@@ -127,14 +129,15 @@ class ColorArray:
         if not isinstance(args[2], list):
             raise InvalidColorCommandError("the LED list is not an array")
         entries = [_entry(raw) for raw in args[2]]
-        _check_count(mode, len(entries), len(self.leds))
+        trailing = args[3:]
+        speed = _int(trailing[0], "speed", 0, EFFECT_SPEED_MAX) if trailing else self.speed
+        rand = _int(trailing[1], "random", 0, 1) == 1 if len(trailing) > 1 else self.random
+        if not (rand and mode.is_effect):  # random colours: the ones sent are ignored
+            _check_count(mode, len(entries), len(self.leds))
         needs_kelvin = mode is ColorMode.STATIC_TEMPERATURE
         for entry in entries:
             if (entry.kelvin if needs_kelvin else entry.hs) is None:
                 raise InvalidColorCommandError(f"mode {mode.name} needs other LED entries")
-        trailing = args[3:]
-        speed = _int(trailing[0], "speed", 0, EFFECT_SPEED_MAX) if trailing else self.speed
-        rand = _int(trailing[1], "random", 0, 1) == 1 if len(trailing) > 1 else self.random
         level = (
             _int(trailing[2], "random brightness", 0, 100)
             if len(trailing) > 2
@@ -148,15 +151,14 @@ class ColorArray:
         leds = list(self.leds)
         if mode.is_effect:
             last = len(leds) - 1
-            self.colors = tuple(
-                _apply(leds[min(i, last)], entry) for i, entry in enumerate(entries)
-            )
-        elif len(entries) == len(leds):
-            self.leds = tuple(_apply(led, e) for led, e in zip(leds, entries, strict=True))
-        elif mode is ColorMode.STATIC_HSV:
+            colors = tuple(_apply(leds[min(i, last)], entry) for i, entry in enumerate(entries))
+            # random colours sent without any: the report keeps the colours it had
+            self.colors = colors or self.colors or (leds[0],)
+        elif mode is ColorMode.STATIC_HSV and len(entries) == 1:
             self.leds = tuple(_apply(led, entries[0]) for led in leds)
-        else:  # a single temperature entry is not broadcast
-            self.leds = (_apply(leds[0], entries[0]), *leds[1:])
+        else:  # one entry per LED from the first; a single temperature is not broadcast
+            changed = [_apply(led, e) for led, e in zip(leds, entries, strict=False)]
+            self.leds = (*changed, *leds[len(changed) :])
 
 
 def default_arrays() -> dict[int, ColorArray]:

@@ -56,6 +56,31 @@ async def test_static_hsv_broadcast_and_per_led(aura_client: Client) -> None:
     assert len(state[2]) == 7
 
 
+async def test_fewer_entries_than_leds_change_the_first_leds(aura_client: Client) -> None:
+    """protocol.md §11 item 39: the evidence sends fewer entries than the array has."""
+    await command(aura_client, [5, 1, [HSV] * 9])
+    state = await command(aura_client, [5, 1, [[1, 20, [200, 40]]] * 3])
+    assert state is not None
+    assert [e[:3] for e in state[2]] == [[1, 20, [200, 40]]] * 3 + [[1, 60, [28, 85]]] * 6
+    state = await command(aura_client, [7, 2, [[1, 30, 2200], [0, 30, 6500]]])
+    assert state is not None
+    assert [(e[0], e[3]) for e in state[2]] == [(1, 2200), (0, 6500)] + [(1, 4000)] * 5
+
+
+async def test_random_colours_ignore_the_colours_sent(aura_client: Client) -> None:
+    """With random set an effect takes any number of colours, none included."""
+    state = await command(aura_client, [5, 7, [HSV], 3, 1, 40])  # starry night: 1 colour
+    assert state is not None
+    assert state[1] == 7
+    assert state[3:] == [3, 1, 40]
+    state = await command(aura_client, [5, 3, [], 2, 1, 70])  # breathing: none at all
+    assert state is not None
+    assert state[2]  # the report keeps colours to show
+    state = await command(aura_client, [5, 5, [HSV] * 12, 2, 1, 70])
+    assert state is not None
+    assert await command(aura_client, [5, 7, [HSV], 3, 0, 40]) is None  # not random: 2
+
+
 async def test_static_temperature(aura_client: Client) -> None:
     state = await command(aura_client, [5, 2, [TEMP] * 9])
     assert state is not None
@@ -117,9 +142,10 @@ INVALID_COMMANDS: list[Any] = [
     [5, 0, [HSV]],
     [5, 8, [HSV]],
     [5, 1, []],
-    [5, 1, [HSV] * 2],  # static HSV: 1 or 9
-    [5, 1, [HSV] * 10],
-    [5, 2, [TEMP] * 5],  # static temperature: 1 or 9
+    [5, 1, [HSV] * 10],  # static: at most one per LED
+    [7, 1, [HSV] * 8],
+    [5, 2, [TEMP] * 10],
+    [5, 2, []],
     [5, 2, [HSV] * 9],  # temperature entries needed
     [5, 1, [TEMP] * 9],  # hue/saturation needed
     [5, 3, []],
@@ -140,6 +166,8 @@ INVALID_COMMANDS: list[Any] = [
     [5, 3, [HSV], 1, 2],  # random 0/1
     [5, 3, [HSV], 1, 0, 101],  # random brightness 0-100
     [5, 3, [HSV], 1, 0, 50, 1],
+    [5, 3, [[1, 50, [0]]], 1, 1, 50],  # random colours are ignored, not unchecked
+    [5, 1, [HSV] * 10, 1, 1, 50],  # random is for effects: a static count still counts
     [5, 1, HSV],
     [5, 1],
     [],
