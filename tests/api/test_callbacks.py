@@ -165,7 +165,7 @@ async def test_sensors_aura(make_sim: SimFactory, make_client: ClientFactory) ->
     assert readings.temperature is None
 
 
-@pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
+@pytest.mark.parametrize("variant", ["pro", "aura", "deco", "bare"])
 async def test_device_info(make_sim: SimFactory, make_client: ClientFactory, variant: str) -> None:
     sim = await make_sim(variant)
     client = await make_client(sim)
@@ -188,6 +188,7 @@ async def test_device_info(make_sim: SimFactory, make_client: ClientFactory, var
     assert face.fw_rev == "1.9.2"
     assert face.is_aura is (variant == "aura")
     assert face.is_pro is (variant == "pro")
+    assert (face.variant is None) is (variant == "deco")  # a plain InvisDeco has no type
     if variant == "pro":
         assert face.radar is not None
         assert (face.radar.fw_rev, face.radar.hw_type) == ("3.1.0", "R2")

@@ -34,7 +34,12 @@ FETCHES: dict[int, tuple[Any, Any]] = {
     20: (NO_ARGS, AvailableUpdates.from_args),
 }
 # callbacks each variant answers with PUBACK 0 (nothing to fetch)
-REFUSED: dict[str, set[int]] = {"pro": set(), "aura": {15}, "bare": {11, 15, 18}}
+REFUSED: dict[str, set[int]] = {
+    "pro": set(),
+    "aura": {15},
+    "deco": set(),
+    "bare": {11, 15, 18},
+}
 
 
 def assert_envelope(frame: dict[str, Any], sim: SimulatedOutlet, packet_id: int) -> None:
@@ -42,7 +47,7 @@ def assert_envelope(frame: dict[str, Any], sim: SimulatedOutlet, packet_id: int)
     assert frame["packetID"] == packet_id
 
 
-@pytest.mark.parametrize("variant", ["pro", "aura", "bare"])
+@pytest.mark.parametrize("variant", ["pro", "aura", "deco", "bare"])
 async def test_fetch_replies(make_sim: SimFactory, connect: ClientFactory, variant: str) -> None:
     sim = await make_sim(variant)
     client = await connect(sim)
@@ -55,7 +60,7 @@ async def test_fetch_replies(make_sim: SimFactory, connect: ClientFactory, varia
             continue
         assert frame["PUBACK"] == 1
         assert frame["payload"]["callbackName"] == callback
-        if variant == "pro" and callback == 18:
+        if variant in {"pro", "deco"} and callback == 18:
             assert args_of(frame) == []  # a faceplate without colour arrays has no data
             continue
         parse(args_of(frame))  # what a tolerant client parses
