@@ -240,6 +240,8 @@ async def test_a_faceplate_down_or_just_back_keeps_its_name_and_version(
     assert _faceplate_device(hass) == good
 
     simulator.faults.degraded_faceplate = 0.0
+    simulator.faults.faceplate_return_silent = False  # its return is announced here
+    simulator.faults.faceplate_version_delay = 0.0
     simulator.state.firmware.pm = "1.9.3"
     await simulator.restart_faceplate()  # back with its name and version (a 12 push)
     await poll(
@@ -289,6 +291,7 @@ async def test_a_faceplate_just_back_without_readings_shows_none(
     report shows again.
     """
     simulator.faults.degraded_faceplate = 600.0  # just back for the whole test
+    simulator.faults.faceplate_return_silent = False  # its return is announced here
     await _load(hass, config_entry)
     await simulator.set_sensor("temp_celsius", 23.5)
     await poll(lambda: _reading(hass, TEMPERATURE) == 23.5, "a reading")

@@ -65,7 +65,13 @@ async def test_a_faceplate_down_or_just_back_reports_degraded_values(
     make_sim: SimFactory, connect: ClientFactory
 ) -> None:
     """protocol.md §11 item 36: no name and a blank fw_rev while down and just after."""
-    sim = await make_sim("pro", profile="real", faceplate_restart_delay=0.01)
+    sim = await make_sim(
+        "pro",
+        profile="real",
+        faceplate_restart_delay=0.01,
+        faceplate_return_silent=False,  # its return is announced here
+        faceplate_version_delay=0.0,  # its version shows as soon as it is no longer degraded
+    )
     client = await connect(sim)
     face = args_of(await client.request(12))["PM"]
     assert (face["device"], face["fw_rev"]) == ("InvisDeco", "1.9.2")  # up since it started
