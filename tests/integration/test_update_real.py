@@ -394,7 +394,7 @@ async def test_blank_faceplate_version_is_no_version(
     await check_now(hass, FACEPLATE)
     await wait_until(
         hass,
-        lambda: (face := coordinator.data.info.faceplate) is not None and face.fw_rev == "",
+        lambda: (face := coordinator.data.info.faceplate) is not None and face.fw_rev is None,
     )
 
     state = hass.states.get(FACEPLATE)

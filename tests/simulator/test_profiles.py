@@ -45,7 +45,7 @@ def test_profile_values() -> None:
     assert real.faults.connect_delay == REAL_CONNECT_DELAY
     assert real.faults.interleave_pushes
     assert real.faults.partial_outlet_updates
-    assert real.faults.degraded_faceplate == REAL_DEGRADED_FACEPLATE == 10.0
+    assert real.faults.degraded_faceplate == 0.0  # REAL_DEGRADED_FACEPLATE when asked for
     assert real.faults.anonymous_restart_push
     assert real.faults.integer_network_fields
     assert SimulatedOutlet("deco", profile="real").faults.sensor_overrides == {"lux_valid": ""}
@@ -69,6 +69,7 @@ async def test_a_faceplate_down_or_just_back_reports_degraded_values(
         "pro",
         profile="real",
         faceplate_restart_delay=0.01,
+        degraded_faceplate=REAL_DEGRADED_FACEPLATE,
         faceplate_return_silent=False,  # its return is announced here
         faceplate_version_delay=0.0,  # its version shows as soon as it is no longer degraded
     )
