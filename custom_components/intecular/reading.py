@@ -225,13 +225,25 @@ class PartReader:
         """Read these parts soon in a task of their own.
 
         ``tracked``: Home Assistant waits for it when it waits for its tasks (after a
-        reconnect); a re-read's parts are background work it does not wait for.
+        reconnect), for the parts the outlet is known to have; those asked for in case
+        follow in the background (a real outlet may leave them unanswered, and nobody
+        should wait for that). A re-read's parts are all background work.
         """
-        read, name = self.read(list(parts)), f"{DOMAIN} parts {self._client.host}"
-        if tracked:
-            self._entry.async_create_task(self._hass, read, name)
-        else:
-            self._entry.async_create_background_task(self._hass, read, name)
+        name = f"{DOMAIN} parts {self._client.host}"
+        parts = list(parts)
+        if not tracked:
+            self._entry.async_create_background_task(self._hass, self.read(parts), name)
+            return
+        expected = self._expected()
+        known = [part for part in parts if part in expected]
+        in_case = [part for part in parts if part not in expected]
+
+        async def read_known_then_in_case() -> None:
+            await self.read(known)
+            if in_case:
+                self._entry.async_create_background_task(self._hass, self.read(in_case), name)
+
+        self._entry.async_create_task(self._hass, read_known_then_in_case(), name)
 
     async def _read(self, part: Part) -> bool:
         """Read one part and apply it; False when the link is gone."""
