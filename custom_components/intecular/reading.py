@@ -185,9 +185,10 @@ class PartReader:
     (the pipeline, which keeps a part that changed since then), ``due()``: the parts
     the outlet has now, or None while the link is down, and ``expected()``: the parts
     it is known to have (``expected_parts``; without it, every part). A part asked for
-    in case that the outlet refuses is one it does not have (not asked again until the
-    next full read); one it leaves unanswered is asked again like any other, without a
-    word in the log. Its reads take the client's background lane: they never hold up a
+    in case that the outlet refuses or leaves unanswered is one it does not have (not
+    asked again until the next full read: real outlets leave the indicator array of a
+    faceplate without one unanswered, and each retry would hold the background lane for
+    a whole timeout). Its reads take the client's background lane: they never hold up a
     command.
     """
 
@@ -259,10 +260,9 @@ class PartReader:
             self.missing.add(part)
             return False
         except IntecularError as err:
-            expected = part in self._expected()
-            if expected or isinstance(err, IntecularTimeoutError):
-                self._failed(part, err, quiet=not expected)
-            else:  # asked in case, and the faceplate has no such part
+            if part in self._expected():
+                self._failed(part, err)
+            else:  # asked in case: refused or unanswered, the faceplate has no such part
                 self.missing.discard(part)
                 LOGGER.debug("%s has no %s: %s", self._entry.title, _LABELS[part], err)
             return True
@@ -274,10 +274,10 @@ class PartReader:
         return True
 
     @callback
-    def _failed(self, part: Part, err: IntecularError, *, quiet: bool = False) -> None:
+    def _failed(self, part: Part, err: IntecularError) -> None:
         host = self._entry.title
         self.missing.add(part)
-        if not quiet and part not in self._logged:
+        if part not in self._logged:
             self._logged.add(part)
             LOGGER.info(
                 "%s did not answer for its %s; shown as unknown, asked again later",

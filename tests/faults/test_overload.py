@@ -85,7 +85,7 @@ async def test_every_request_of_a_read_times_out_cleanly(
     simulator.faults.reply_delay = 0
     await poll(lambda: coordinator.reconnects == 1, "the reconnect")
     await settle(hass, init_integration)  # the optional parts follow the reconnect
-    assert client.waiting == 0
+    await poll(lambda: client.waiting == 0, "no request left waiting")
     assert differences(hass, init_integration, simulator) == []
 
 
