@@ -127,6 +127,7 @@ class OtaTracker:
         self._rereads: list[float] = []
         self._reread: CALLBACK_TYPE | None = None
         self._watching = False
+        self._stopped = False  # the entry unloaded: an install waiting for its turn ends
         self._faceplate_listed = coordinator.data.info.faceplate is not None
 
     @callback
@@ -191,6 +192,8 @@ class OtaTracker:
         try:
             async with self._turn:
                 self._queued = ()
+                if self._stopped:  # unloaded while waiting: the outlet is no longer ours
+                    raise self._error("update_interrupted")
                 if self.active:  # started meanwhile outside Home Assistant
                     raise self._error("update_refused")
                 await self._install_now(method)
@@ -490,6 +493,7 @@ class OtaTracker:
     @callback
     def shutdown(self) -> None:
         """The entry unloads: stop the timer, tell a waiting install why it ended."""
+        self._stopped = True
         if self._finishing is not None:
             self._finishing.cancel()
         self._cancel_reread()

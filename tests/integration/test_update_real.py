@@ -453,3 +453,30 @@ async def test_a_check_cut_short_by_unloading_leaves_no_retry(
     async with asyncio.timeout(5):
         await checking
     assert init_integration.state is ConfigEntryState.NOT_LOADED
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options", [{"ota_stall_before_progress": True, "update_check_delay": 0.0}]
+)
+@pytest.mark.parametrize("variant", ["pro"])
+async def test_unload_ends_an_install_waiting_for_its_turn(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """ "Update all" has the faceplate's install waiting for the outlet's when the entry
+    unloads: both end at once, interrupted, and the one that waited sends no update
+    command to the outlet (nor leaves a timer behind: the harness fails a test that does)."""
+    await first_check(hass, init_integration)
+    outlet = hass.async_create_task(install(hass, OUTLET))
+    await poll_until(lambda: any(callback == 21 for callback, _ in simulator.requests))
+    faceplate = hass.async_create_task(install(hass, FACEPLATE))
+    await poll_until(lambda: attributes(hass, FACEPLATE)[ATTR_IN_PROGRESS] is True)
+    commands = sum(1 for callback, _ in simulator.requests if callback == 21)
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    for installing in (outlet, faceplate):
+        with pytest.raises(HomeAssistantError) as err:
+            async with asyncio.timeout(3):
+                await installing
+        assert err.value.translation_key == "update_interrupted"
+    assert sum(1 for callback, _ in simulator.requests if callback == 21) == commands
