@@ -432,7 +432,10 @@ class OtaTracker:
         self._check_versions(install, error)
 
     def _check_versions(self, install: _Install, error: HomeAssistantError | None) -> None:
-        """Run the update check; succeed when it shows the new versions, else ``error``."""
+        """Run the update check; succeed when it shows the new versions, else ``error``.
+
+        A push while the check runs re-arms the timer: the update goes on, no ``error``.
+        """
         self._finishing = self.coordinator.config_entry.async_create_background_task(
             self.hass, self._judge(install, error), f"{DOMAIN} update versions"
         )
@@ -445,7 +448,8 @@ class OtaTracker:
             LOGGER.debug("%s update done: the update check reports it", self.module)
             install.checked = True
             self._succeed()
-        elif error is not None:
+        elif error is not None and self._timer is None:
+            # (a push re-armed the timer while the check ran: the update goes on)
             self._fail(error)
 
     def _installed_all(self, install: _Install) -> bool:

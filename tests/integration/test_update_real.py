@@ -480,3 +480,31 @@ async def test_unload_ends_an_install_waiting_for_its_turn(
                 await installing
         assert err.value.translation_key == "update_interrupted"
     assert sum(1 for callback, _ in simulator.requests if callback == 21) == commands
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("options", [{"update_check_delay": 0.0}])
+@pytest.mark.parametrize("variant", ["pro"])
+async def test_progress_during_the_stall_check_keeps_the_install(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Two minutes pass without progress, so the update check runs to see whether the
+    result was lost; the download resumes while the outlet answers (its answer still
+    shows the old versions): the install carries on and ends installed, not stalled."""
+    await first_check(hass, init_integration)
+    simulator.faults.update_check_delay = 1.0  # the check now outlasts some progress
+    seen = record(hass, simulator, OUTLET)
+    installing = hass.async_create_task(install(hass, OUTLET))
+    await poll_until(lambda: bool(progress(seen)))
+    checks = sum(1 for callback, _ in simulator.requests if callback == 20)
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=130))
+    await poll_until(
+        lambda: sum(1 for callback, _ in simulator.requests if callback == 20) > checks
+    )
+    async with asyncio.timeout(30):
+        await installing
+
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert state.attributes[ATTR_IN_PROGRESS] is False
