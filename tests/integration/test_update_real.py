@@ -508,3 +508,38 @@ async def test_progress_during_the_stall_check_keeps_the_install(
     state = hass.states.get(OUTLET)
     assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
     assert state.attributes[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options",
+    [{"update_check_delay": 0.0, "faceplate_version_delay": 40 / SCALE}],
+)
+@pytest.mark.parametrize("variant", ["pro"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="the web card shows the outlet's install in progress, so Home Assistant "
+    "refuses its own install with an untranslated 'already in progress' error",
+)
+async def test_update_all_with_web_and_firmware_offered(
+    hass: HomeAssistant,
+    scaled_rereads: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """The outlet offers new firmware and a new web interface (two cards, one install)
+    and the faceplate new firmware: "Update all" installs the three cards at once, and
+    every card ends up to date without an error."""
+    await first_check(hass, init_integration)
+    for entity_id in (OUTLET, WEB, FACEPLATE):
+        assert hass.states.get(entity_id).state == STATE_ON
+
+    installs = [hass.async_create_task(install(hass, e)) for e in (OUTLET, WEB, FACEPLATE)]
+    async with asyncio.timeout(20):
+        outcomes = await asyncio.gather(*installs, return_exceptions=True)
+
+    assert outcomes == [None, None, None]
+    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0"), (FACEPLATE, "1.9.3")):
+        state = hass.states.get(entity_id)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+        assert state.attributes[ATTR_IN_PROGRESS] is False
