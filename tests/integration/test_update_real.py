@@ -543,3 +543,33 @@ async def test_update_all_with_web_and_firmware_offered(
         state = hass.states.get(entity_id)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
         assert state.attributes[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options", [{"update_check_delay": 0.0, "faceplate_restart_delay": 3600.0}]
+)
+@pytest.mark.parametrize("variant", ["pro"])
+async def test_unload_while_waiting_for_the_faceplate_to_return(
+    hass: HomeAssistant,
+    scaled_rereads: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """The faceplate restarts after its update and stays away while device info is
+    re-read on the backoff; the entry unloads meanwhile: the install ends interrupted,
+    and no further read of 12 follows (nor is a timer left: the harness checks)."""
+    await first_check(hass, init_integration)
+    reads = lambda: sum(1 for callback, _ in simulator.requests if callback == 12)  # noqa: E731
+    installing = hass.async_create_task(install(hass, FACEPLATE))
+    before = reads()
+    await poll_until(lambda: reads() >= before + 2)  # the backoff is under way
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(HomeAssistantError) as err:
+        async with asyncio.timeout(3):
+            await installing
+    assert err.value.translation_key == "update_interrupted"
+    after = reads()
+    await asyncio.sleep(sum(FACEPLATE_REREAD_DELAYS) / SCALE)
+    assert reads() == after
