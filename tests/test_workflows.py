@@ -84,6 +84,9 @@ def test_changelog_starts_with_the_manifest_version() -> None:
     version = json.loads(MANIFEST.read_text(encoding="utf-8"))["version"]
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     versions = re.findall(r"^## \[([^\]]+)\]", changelog, flags=re.MULTILINE)
+    if versions[0] == "Unreleased":  # Keep a Changelog: what the next release brings
+        versions = versions[1:]
+    assert "Unreleased" not in versions
     assert versions[0] == version
     assert len(versions) == len(set(versions))
 
