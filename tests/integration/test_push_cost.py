@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field, fields, replace
 from unittest.mock import patch
 
@@ -23,7 +23,7 @@ from custom_components.intecular import (
     text,
     update,
 )
-from custom_components.intecular.api import OutletStates, SensorReadings
+from custom_components.intecular.api import OutletStates, Push, SensorReadings
 from custom_components.intecular.entity import IntecularEntity, IntecularEntityDescription
 from custom_components.intecular.state import STATE_FIELDS
 from simulator import SimulatedOutlet
@@ -79,11 +79,21 @@ async def activity(
         yield seen
 
 
-async def _handled(hass: HomeAssistant, entry: MockConfigEntry, frames: int) -> None:
-    """Wait until the client has read ``frames`` more frames, and everything settled."""
-    stats = coordinator_of(entry).client.stats
-    target = stats.frames + frames
-    await wait_until(hass, lambda: stats.frames >= target)
+async def _handled(
+    hass: HomeAssistant, entry: MockConfigEntry, push: Callable[[], Awaitable[None]]
+) -> None:
+    """Have the simulator push once; wait until the coordinator has it, and all settled.
+
+    Counted as pushes, not frames: replies to the parts still read in the background
+    (a faceplate's lights asked for in case) are frames too.
+    """
+    received: list[Push] = []
+    remove = coordinator_of(entry).add_push_listener(received.append)
+    try:
+        await push()
+        await wait_until(hass, lambda: bool(received))
+    finally:
+        remove()
     await hass.async_block_till_done()
 
 
@@ -96,8 +106,7 @@ async def test_unchanged_push_wakes_no_entity(
     """The faceplate pushing what it pushed before writes no state, wakes no entity."""
     stats = coordinator_of(config_entry).client.stats
     for _ in range(3):
-        await simulator.push_sensors()
-        await _handled(hass, config_entry, 1)
+        await _handled(hass, config_entry, simulator.push_sensors)
     # the first push after the read is parsed (it equals what was read); the others repeat
     assert stats.repeats == 2
     assert activity.woken == []
@@ -213,17 +222,14 @@ async def test_repeated_push_after_a_reconnect_is_handled(
     coordinator = coordinator_of(config_entry)
     stats = coordinator.client.stats
     for _ in range(2):
-        await simulator.push_sensors()
-        await _handled(hass, config_entry, 1)
+        await _handled(hass, config_entry, simulator.push_sensors)
     assert stats.repeats == 1
     await simulator.drop_connections()
     await wait_until(hass, lambda: coordinator.reconnects == 1 and coordinator.link_ready)
     await hass.async_block_till_done()
-    await simulator.push_sensors()
-    await _handled(hass, config_entry, 1)
+    await _handled(hass, config_entry, simulator.push_sensors)
     assert stats.repeats == 1  # the same frame as before the drop was parsed
-    await simulator.push_sensors()
-    await _handled(hass, config_entry, 1)
+    await _handled(hass, config_entry, simulator.push_sensors)
     assert stats.repeats == 2
 
 
@@ -282,8 +288,7 @@ async def test_sensor_silence_ends_with_a_repeated_push(
     """Readings gone stale come back with the faceplate's next push, even an unchanged one."""
     coordinator = coordinator_of(config_entry)
     for _ in range(2):
-        await simulator.push_sensors()
-        await _handled(hass, config_entry, 1)
+        await _handled(hass, config_entry, simulator.push_sensors)
     coordinator._sensors_silent()  # what the silence watchdog does when it fires
     assert hass.states.get(TEMPERATURE).state == "unavailable"
     await simulator.push_sensors()
