@@ -21,12 +21,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 import json
-from unittest.mock import PropertyMock, patch
 
 import aiohttp
 
 from . import scale
-from .hass import StateWrites, coordinator, running_hass
+from .hass import StateWrites, coordinator, every_entity_enabled, running_hass
 from .report import CpuMeter, Table, median, ms, say
 from .simproc import SimProcess
 
@@ -130,11 +129,7 @@ async def _measure_pace(pace: Pace, rounds: int) -> Figures:
                 await ws.close()
             await asyncio.gather(*readers, return_exceptions=True)
         async with running_hass() as hass:
-            with patch(
-                "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-                new_callable=PropertyMock,
-                return_value=True,
-            ):
+            with every_entity_enabled():
                 entries, _, _ = await scale._start_all(hass, sim, timeout=180.0)  # noqa: SLF001
             figures.states = len(hass.states.async_entity_ids())
             await asyncio.sleep(SETTLE)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 import logging
 import os
 import tempfile
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 from aiohttp.resolver import ThreadedResolver
 from homeassistant import loader
@@ -76,6 +76,19 @@ def outlet_entry(
     )
     entry.add_to_hass(hass)
     return entry
+
+
+def every_entity_enabled() -> AbstractContextManager[object]:
+    """Every entity added meanwhile enabled (a Pro outlet has about 60).
+
+    As a user who wants them all has them: a push that woke every entity would cost in
+    proportion.
+    """
+    return patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    )
 
 
 async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:

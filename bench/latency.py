@@ -28,7 +28,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 import time
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from homeassistant.const import EVENT_STATE_CHANGED
@@ -39,7 +38,14 @@ from simulator import SimulatedOutlet
 
 from . import floor as floors
 from .floor import WAIT, Floor, HaFloor, Probe
-from .hass import coordinator, entity_ids, outlet_entry, running_hass, setup_entry
+from .hass import (
+    coordinator,
+    entity_ids,
+    every_entity_enabled,
+    outlet_entry,
+    running_hass,
+    setup_entry,
+)
 from .report import Rounds, Table, ms, say
 
 SERIAL = "0019B2E7C4"
@@ -134,13 +140,7 @@ async def measure(table: Table, *, paces: list[Pace]) -> None:
         IntecularClient(client_sim.host, session, port=client_sim.port) as client,
     ):
         entry = outlet_entry(hass, ha_sim.host, ha_sim.port, ha_sim.serial)
-        # Every entity enabled (a Pro outlet has about 60), as a user who wants them all
-        # has them: a push that woke every entity would cost in proportion.
-        with patch(
-            "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-            new_callable=PropertyMock,
-            return_value=True,
-        ):
+        with every_entity_enabled():
             await setup_entry(hass, entry)
         entities = len(entity_ids(hass, [entry]))
         floor = Floor(session, floor_sim)

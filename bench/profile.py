@@ -26,7 +26,6 @@ import pstats
 import sys
 from types import CodeType
 from typing import Any
-from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from homeassistant.const import EVENT_STATE_CHANGED
@@ -36,7 +35,7 @@ from custom_components.intecular.api import OutletStates
 from simulator import SimulatedOutlet
 
 from .floor import HaFloor, Probe
-from .hass import coordinator, outlet_entry, running_hass, setup_entry
+from .hass import coordinator, every_entity_enabled, outlet_entry, running_hass, setup_entry
 from .latency import OUTLET_1, OUTLET_2, SERIAL, TEMPERATURE
 from .report import Table, say
 
@@ -144,11 +143,7 @@ async def measure(
         aiohttp.ClientSession() as session,
     ):
         entry = outlet_entry(hass, ha_sim.host, ha_sim.port, ha_sim.serial)
-        with patch(
-            "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-            new_callable=PropertyMock,
-            return_value=True,
-        ):
+        with every_entity_enabled():
             await setup_entry(hass, entry)
         ha_floor = HaFloor(session, floor_sim)
         await ha_floor.add_entities(hass)
