@@ -26,7 +26,8 @@ from .entity import (
     async_add_when_reported,
     device_command,
 )
-from .runtime import IntecularConfigEntry
+from .firmware import Module
+from .runtime import IntecularConfigEntry, IntecularData
 
 PARALLEL_UPDATES = 1
 
@@ -41,6 +42,8 @@ class IntecularButtonDescription(IntecularEntityDescription, ButtonEntityDescrip
 
     press_fn: Callable[[IntecularClient], Coroutine[Any, Any, None]]
     parts: frozenset[str] | None = frozenset()
+    # What follows an accepted press (the faceplate's restart: watch for its return).
+    pressed_fn: Callable[[IntecularData], None] | None = None
 
 
 BUTTONS: tuple[IntecularButtonDescription, ...] = (
@@ -55,6 +58,8 @@ BUTTONS: tuple[IntecularButtonDescription, ...] = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda client: client.restart_faceplate(),
+        # Nothing announces its return: read device info until it is back.
+        pressed_fn=lambda data: data.trackers[Module.FACEPLATE].watch_return(),
         faceplate=True,
     ),
     IntecularButtonDescription(
@@ -103,3 +108,5 @@ class IntecularButton(IntecularEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command."""
         await self.entity_description.press_fn(self.coordinator.client)
+        if (pressed := self.entity_description.pressed_fn) is not None:
+            pressed(self.coordinator.config_entry.runtime_data)

@@ -40,6 +40,7 @@ from .api import (
     OtaResult,
     OtaTarget,
     Push,
+    SensorReadings,
 )
 from .const import DOMAIN, LOGGER
 from .coordinator import IntecularCoordinator
@@ -251,6 +252,15 @@ class OtaTracker:
     def handle_push(self, push: Push) -> None:
         """Progress (22), results (23) and the revB go-ahead (21) of this module."""
         if not isinstance(push, (OtaProgress, OtaResult, OtaAck)):
+            if (
+                isinstance(push, SensorReadings)
+                and self.module is Module.FACEPLATE
+                and not self.coordinator.data.sensors_fresh
+                and not self._faceplate_back()
+            ):
+                # Its sensors report again after a silence, but device info does not
+                # list it with a version: it came back, and nothing will announce it.
+                self.watch_return()
             return  # a state push (every few seconds): nothing of an update
         phases = [part.phase for part in self.module.parts]
         if isinstance(push, OtaProgress):
@@ -313,7 +323,7 @@ class OtaTracker:
             install.downloaded = True
             self._arm(OTA_REBOOT_TIMEOUT)
             if self.module is Module.FACEPLATE:
-                self._watch_return()  # it restarts now; nothing will announce its return
+                self.watch_return()  # it restarts now; nothing will announce its return
         self._changed()
 
     async def _finish_web(self, install: _Install) -> None:
@@ -332,7 +342,7 @@ class OtaTracker:
         if self.module is Module.FACEPLATE:
             listed = self.coordinator.data.info.faceplate is not None
             if self._faceplate_listed and not listed:
-                self._watch_return()  # restarting (12 omits it): read 12 until it is back
+                self.watch_return()  # restarting (12 omits it): read 12 until it is back
             self._faceplate_listed = listed
         if (install := self._install) is None or not self.coordinator.last_update_success:
             return  # (a read while reconnecting: done once the outlet is back for all)
@@ -356,8 +366,13 @@ class OtaTracker:
         face = self.coordinator.data.info.faceplate
         return face is not None and face.online and bool(face.fw_rev and face.fw_rev.strip())
 
-    def _watch_return(self) -> None:
-        """Re-read 12 on the backoff until the faceplate is back and reports a version."""
+    @callback
+    def watch_return(self) -> None:
+        """Re-read 12 on the backoff until the faceplate is back and reports a version.
+
+        Called after its update result, when device info stops listing it, when its
+        sensors report again after a silence, and after its restart command (24).
+        """
         if self._watching:
             return  # already watching (its first re-read found it gone)
         self._watching = True

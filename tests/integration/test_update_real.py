@@ -14,6 +14,7 @@ import logging
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
 from homeassistant.components.update import (
     ATTR_IN_PROGRESS,
@@ -23,19 +24,28 @@ from homeassistant.components.update import (
     SERVICE_INSTALL,
 )
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON, STATE_UNKNOWN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.intecular.api import OtaTarget
+from custom_components.intecular.const import DOMAIN
+from custom_components.intecular.devices import faceplate_identifier
 from custom_components.intecular.ota import FACEPLATE_REREAD_DELAYS
 from simulator import SimulatedOutlet
 
-from .common import coordinator_of, wait_until
+from .common import coordinator_of, find_device, wait_until
 from .update_helpers import (
     FACEPLATE,
     OUTLET,
@@ -573,3 +583,102 @@ async def test_unload_while_waiting_for_the_faceplate_to_return(
     after = reads()
     await asyncio.sleep(sum(FACEPLATE_REREAD_DELAYS) / SCALE)
     assert reads() == after
+
+
+RESTART_FACEPLATE = "button.invisdeco_pro_e7c4_restart"
+FACEPLATE_TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_restart_delay": 60 / SCALE,
+            "faceplate_version_delay": 40 / SCALE,
+        }
+    ],
+)
+async def test_faceplate_restart_read_until_back(
+    hass: HomeAssistant,
+    scaled_rereads: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Restarted with its button, the faceplate is gone 60 s and back unannounced (no 12
+    push), its version blank 40 s more: device info is re-read on the backoff, so it is
+    shown gone, then back with its version and its entities available, in at most 8
+    reads of 12."""
+    await first_check(hass, init_integration)  # (the background lane is free)
+    coordinator = coordinator_of(init_integration)
+    backoff = sum(FACEPLATE_REREAD_DELAYS) / SCALE
+    reads_before = sum(1 for callback, _ in simulator.requests if callback == 12)
+
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: RESTART_FACEPLATE}, blocking=True
+    )
+    await wait_until(hass, lambda: coordinator.data.info.faceplate is None, timeout=backoff)
+    assert hass.states.get(FACEPLATE_TEMPERATURE).state == STATE_UNAVAILABLE
+
+    def back() -> bool:
+        face = coordinator.data.info.faceplate
+        return face is not None and face.fw_rev == "1.9.2"
+
+    await wait_until(hass, back, timeout=backoff)
+    assert hass.states.get(FACEPLATE_TEMPERATURE).state != STATE_UNAVAILABLE
+    device = find_device(device_registry, {(DOMAIN, faceplate_identifier(simulator.serial))})
+    assert device is not None
+    assert device.sw_version == "1.9.2"
+    reads = sum(1 for callback, _ in simulator.requests if callback == 12) - reads_before
+    assert 2 <= reads <= 8
+
+
+@pytest.fixture
+def quick_watch() -> Generator[None]:
+    """The re-reads at a two-hundredth; the faceplate silent after half a second."""
+    with (
+        patch(
+            "custom_components.intecular.ota.FACEPLATE_REREAD_DELAYS",
+            tuple(delay / 200 for delay in FACEPLATE_REREAD_DELAYS),
+        ),
+        patch("custom_components.intecular.coordinator.SENSOR_SILENCE_TIMEOUT", 0.5),
+    ):
+        yield
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("options", [{"update_check_delay": 0.0, "faceplate_version_delay": 0.3}])
+async def test_faceplate_reporting_again_is_read_until_back(
+    hass: HomeAssistant,
+    quick_watch: None,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+) -> None:
+    """Away longer than the re-reads after it left, the faceplate comes back unannounced:
+    its sensors reporting again start the re-reads anew, until it is listed with its
+    version and its entities are available (not at the next full read, 30 s on)."""
+    coordinator = coordinator_of(init_integration)
+    backoff = sum(FACEPLATE_REREAD_DELAYS) / 200
+    await simulator.restart_faceplate(delay=backoff + 1.0)
+    await simulator.drop_connections()  # the reconnect's read finds it gone
+    await wait_until(hass, lambda: coordinator.reconnects == 1)
+    assert coordinator.data.info.faceplate is None
+    await wait_until(hass, lambda: not simulator.state.faceplate.restarting, timeout=backoff + 3)
+    assert coordinator.data.info.faceplate is None  # nothing announced its return
+    reads_before = sum(1 for callback, _ in simulator.requests if callback == 12)
+
+    await simulator.push_sensors()
+
+    def back() -> bool:
+        face = coordinator.data.info.faceplate
+        return face is not None and face.fw_rev == "1.9.2"
+
+    await wait_until(hass, back, timeout=backoff + 1)
+    await simulator.push_sensors()
+    await wait_until(
+        hass, lambda: hass.states.get(FACEPLATE_TEMPERATURE).state != STATE_UNAVAILABLE
+    )
+    reads = sum(1 for callback, _ in simulator.requests if callback == 12) - reads_before
+    assert 1 <= reads <= 8
