@@ -14,7 +14,8 @@ afterwards decide. An install ends at the latest ``OTA_START_TIMEOUT`` after 21 
 no progress came at all, ``OTA_PROGRESS_TIMEOUT`` after the last sign of progress, or
 ``OTA_REBOOT_TIMEOUT`` after the download finished. A result can be lost with a dropped
 socket: after a reconnect during an install, and before calling it stalled or
-unconfirmed, the update check (20) runs and the versions it reports decide.
+unconfirmed, the update check (20) runs and the versions it reports decide; a timer that
+runs out while the link is down waits for the link to be back to ask.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class _Install:
     downloaded: bool = False  # the last part downloaded; now rebooting
     checked: bool = False  # 20 answered after the web partition was installed
     reconnects: int = 0  # the link's reconnect count when last looked at
+    # Its timer ran out while the link was down: judged by the versions once it is back.
+    overdue: HomeAssistantError | None = None
 
     @property
     def phases(self) -> list[OtaTarget]:
@@ -348,8 +351,12 @@ class OtaTracker:
             return  # (a read while reconnecting: done once the outlet is back for all)
         if install.reconnects != self.coordinator.reconnects:
             # The link dropped during the update, maybe with its result: ask the outlet.
+            # A timer that ran out meanwhile is judged now, by what the outlet answers.
             install.reconnects = self.coordinator.reconnects
-            self._check_versions(install, None)
+            error, install.overdue = install.overdue, None
+            if error is not None:
+                self._cancel_timer()
+            self._check_versions(install, error)
         state = self.coordinator.data
         main = install.parts[-1]
         now = installed_version(main, state)
@@ -443,6 +450,12 @@ class OtaTracker:
         else:
             seconds = str(int(OTA_PROGRESS_TIMEOUT.total_seconds()))
             error = self._error("update_stalled", seconds=seconds)
+        if not self.coordinator.link_ready and install.overdue is None:
+            # The result may have been lost with the socket, and nobody can ask now:
+            # judge once the link is back (or when the timer runs out again).
+            install.overdue = error
+            self._arm(OTA_PROGRESS_TIMEOUT)
+            return
         # The result may have been lost with a socket: the versions decide.
         self._check_versions(install, error)
 

@@ -682,3 +682,31 @@ async def test_faceplate_reporting_again_is_read_until_back(
     )
     reads = sum(1 for callback, _ in simulator.requests if callback == 12) - reads_before
     assert 1 <= reads <= 8
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("options", [{"ota_result_lost": True, "update_check_delay": 0.0}])
+async def test_stall_while_the_link_is_down_waits_for_the_versions(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A web-interface-only update's result is lost with the socket, and the outlet
+    accepts the reconnect only after the stall timer has run out: the stall is judged
+    once the link is back, on the versions the update check reports: installed, no
+    error."""
+    coordinator = coordinator_of(init_integration)
+    await first_check(hass, init_integration)
+    simulator.set_available_versions(im="2.4.7")  # the web interface only
+    await check_now(hass, WEB)
+    simulator.set_knob("connect_delay", 2.0)  # the reconnect takes its time
+    installing = hass.async_create_task(install(hass, WEB))
+    await poll_until(lambda: coordinator.reconnects == 0 and not coordinator.link_ready)
+
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=130))
+    async with asyncio.timeout(10):
+        await installing
+
+    assert coordinator.reconnects == 1
+    for shown, version in ((OUTLET, "2.4.7"), (WEB, "1.3.0")):
+        state = hass.states.get(shown)
+        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+        assert state.attributes[ATTR_IN_PROGRESS] is False
