@@ -7,7 +7,8 @@ result or a command's acknowledgement carries the sequence number of the moment 
 request was sent and applies only to the parts that have not changed since: a push
 that arrived meanwhile is newer and wins. Pushes apply from the moment the socket's
 outlet proved to be this entry's (its device info read), whether loading has finished
-or not. Entities hear only of the parts they read.
+or not; before that, a socket's update events (21-23: nothing of identity nor state) are
+held and handed on once it is proved. Entities hear only of the parts they read.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from .api import (
     IntecularConnectionError,
     IntecularError,
     IntecularTimeoutError,
+    OtaAck,
+    OtaProgress,
+    OtaResult,
     OutletInfo,
     Push,
     RestartNotice,
@@ -81,6 +85,8 @@ _COMMAND_ERRORS: Final[tuple[tuple[type[IntecularError], str], ...]] = (
 
 # How many sets of changed parts keep their worked-out listeners.
 _WAKE_MEMORY: Final = 256
+# Update events (21-23) kept of a socket not yet verified (a real outlet sends a few).
+EARLY_PUSHES_HELD: Final = 32
 
 # Reads some fields of a part's model, as a tuple.
 type _FieldReader = Callable[[Any], tuple[Any, ...]]
@@ -149,6 +155,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # comes or goes): a push finds its listeners with one lookup.
         self._wake: dict[tuple[str, ...], tuple[CALLBACK_TYPE, ...]] = {}
         self._push_listeners: list[Callable[[Push], None]] = []
+        # Update events heard on a socket before its outlet was proved (a revB outlet
+        # says whether its update goes on as soon as the socket opens): its generation,
+        # then the events in order.
+        self._early: tuple[int, list[Push]] = (-1, [])
         self._link: Link[bool] = Link(
             hass,
             entry,
@@ -271,6 +281,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 raise WrongOutletError(expected, info.outlet.serial)
             if client.generation == generation:
                 self._link.verified = True  # pushes apply from here on
+                self._replay_early(generation)
             outlets, config = await rest()
             if client.generation != generation or not client.connected:
                 raise IntecularConnectionError(f"the link to {client.host} dropped during the read")
@@ -382,7 +393,11 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     def _on_push(self, push: Push) -> None:
         """A push of the outlet's: into the pipeline, unless the outlet is not verified."""
         if not self._link.verified:
-            return  # the read that verifies the outlet reads what it would have told
+            # The read that verifies the outlet reads what a state push would have told;
+            # an update's events are told once, so they wait for the verdict.
+            if isinstance(push, (OtaAck, OtaProgress, OtaResult)):
+                self._hold_early(push)
+            return
         for listener in tuple(self._push_listeners):
             listener(push)
         if self._held is not None:
@@ -480,6 +495,23 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     ) -> None:
         """Apply a change found by other means than a push (see ``_change``)."""
         self._change(update, since=since)
+
+    @callback
+    def _hold_early(self, push: Push) -> None:
+        generation, held = self._early
+        if generation != self.client.generation:  # a new socket: what the last held is gone
+            self._early = generation, held = self.client.generation, []
+        if len(held) < EARLY_PUSHES_HELD:
+            held.append(push)
+
+    @callback
+    def _replay_early(self, generation: int) -> None:
+        """The socket's outlet is this entry's: hand on the update events it sent before."""
+        held_for, held = self._early
+        self._early = (-1, [])
+        if held_for == generation:
+            for push in held:
+                self._on_push(push)
 
     @callback
     def _apply_part(self, part: Part, value: Any, since: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Generator
 from datetime import timedelta
+import json
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -710,3 +711,37 @@ async def test_stall_while_the_link_is_down_waits_for_the_versions(
         state = hass.states.get(shown)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
         assert state.attributes[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.parametrize("profile", ["real"])
+@pytest.mark.parametrize("options", [{"hw_rev": "revB", "update_check_delay": 0.0}])
+async def test_revb_refusal_on_the_new_socket_ends_the_install(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A revB outlet restarts on 21 and says it will not go on (``21 [1, 0]``) as soon
+    as the integration's new socket is open, before the read of 12 that proves it the
+    entry's outlet has been answered: the install ends at once with the translated
+    error, and the update is still offered."""
+    await first_check(hass, init_integration)
+    simulator.timings.ota_step_interval = 3600  # nothing follows the refusal
+    arrived = simulator.wait_for_client
+    refusal = {
+        "sn": simulator.serial,
+        "packetID": 366512,
+        "payload": {"callbackName": 21, "callbackArgs": [1, 0]},
+    }
+
+    async def refuse_on_arrival(timeout: float) -> None:
+        await arrived(timeout)
+        await simulator.send_raw(json.dumps(refusal))
+
+    with (
+        patch.object(simulator, "wait_for_client", refuse_on_arrival),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        async with asyncio.timeout(10):  # not started would take a minute
+            await install(hass, OUTLET)
+
+    assert err.value.translation_key == "update_failed"
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)
