@@ -101,7 +101,8 @@ async def test_drop_connections(sim: SimulatedOutlet, connect: ClientFactory) ->
 
 
 async def test_faceplate_restart(make_sim: SimFactory, connect: ClientFactory) -> None:
-    sim = await make_sim("pro", sensor_interval=0.01, faceplate_restart_delay=0.1)
+    # away long enough for six requests on a busy machine
+    sim = await make_sim("pro", sensor_interval=0.01, faceplate_restart_delay=1.0)
     client = await connect(sim)
     await client.push(11)
     assert (await client.request(24))["PUBACK"] == 1
