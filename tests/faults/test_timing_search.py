@@ -232,6 +232,9 @@ def direct_differences(hass: HomeAssistant, sim: SimulatedOutlet, ids: Ids) -> l
             )
     firmware = hass.states.get(ids.outlet_firmware)
     installed = None if firmware is None else firmware.attributes.get("installed_version")
+    # "2.4.7 (web 1.2.0)" once the update check answered, "2.4.7" before: the firmware's
+    if installed is not None:
+        installed = installed.partition(" (web ")[0]
     check(f"{ids.outlet_firmware} installed_version", installed, device.firmware.im)
     return found
 

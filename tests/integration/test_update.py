@@ -19,8 +19,10 @@ from homeassistant.components.update import (
 from homeassistant.const import (
     ATTR_ENTITY_ID,
     ATTR_OPTION,
+    ATTR_RESTORED,
     STATE_OFF,
     STATE_ON,
+    STATE_UNAVAILABLE,
     Platform,
 )
 from homeassistant.core import HomeAssistant
@@ -41,8 +43,8 @@ from .common import SERIAL, coordinator_of, find_device, timers_fire_while_down,
 from .update_helpers import (
     FACEPLATE,
     METHOD,
+    OLD_WEB,
     OUTLET,
-    WEB,
     Seen,
     attributes,
     hw_rev_fixture,  # noqa: F401 - a fixture, found by name
@@ -72,8 +74,8 @@ async def test_update_entities(
     variant: str,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """One firmware entity per part: the outlet's firmware and web interface on the
-    outlet's device, the faceplate's firmware on the faceplate's."""
+    """One update entity per install: the outlet's (its firmware and web interface) on
+    the outlet's device, the faceplate's on the faceplate's."""
     entries = er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
     updates = sorted(
         (e for e in entries if e.domain in (Platform.UPDATE, Platform.SELECT)),
@@ -84,14 +86,13 @@ async def test_update_entities(
     for entry in updates:
         assert entry == snapshot(name=f"{entry.entity_id}-entry")
         assert hass.states.get(entry.entity_id) == snapshot(name=f"{entry.entity_id}-state")
-        assert (entry.device_id == outlet.id) == (entry.entity_id in (OUTLET, WEB))
-    assert len(updates) == (2 if variant == "bare" else 4)
+        assert (entry.device_id == outlet.id) == (entry.entity_id == OUTLET)
+    assert len(updates) == (1 if variant == "bare" else 3)
 
 
-async def test_each_part_has_its_own_card(
-    hass: HomeAssistant, init_integration: MockConfigEntry
-) -> None:
-    """Every outdated part is a card with plain versions and a title, like any other."""
+async def test_one_card_per_install(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """The outlet's update is one card naming both its parts' versions, the faceplate's
+    another; each release summary says what changes."""
     shown = {
         entity_id: (
             hass.states.get(entity_id).state,
@@ -100,13 +101,25 @@ async def test_each_part_has_its_own_card(
             attributes(hass, entity_id)[ATTR_TITLE],
             attributes(hass, entity_id)[ATTR_RELEASE_SUMMARY],
         )
-        for entity_id in (OUTLET, WEB, FACEPLATE)
+        for entity_id in (OUTLET, FACEPLATE)
     }
     assert shown == {
-        OUTLET: (STATE_ON, "2.4.7", "2.5.0", "InvisOutlet firmware", None),
-        WEB: (STATE_ON, "1.2.0", "1.3.0", "InvisOutlet web interface", None),
-        FACEPLATE: (STATE_ON, "1.9.2", "1.9.3", "InvisDeco Pro firmware", None),
+        OUTLET: (
+            STATE_ON,
+            "2.4.7 (web 1.2.0)",
+            "2.5.0 (web 1.3.0)",
+            "InvisOutlet firmware",
+            "Firmware 2.4.7 → 2.5.0, web interface 1.2.0 → 1.3.0",
+        ),
+        FACEPLATE: (
+            STATE_ON,
+            "1.9.2",
+            "1.9.3",
+            "InvisDeco Pro firmware",
+            "Firmware 1.9.2 → 1.9.3",
+        ),
     }
+    assert hass.states.get(OLD_WEB) is None
 
 
 async def test_outlet_install_end_to_end(
@@ -125,7 +138,7 @@ async def test_outlet_install_end_to_end(
     # The web partition fills the first half of the bar, the firmware the second.
     assert progress(seen) == [12, 25, 37, 50, 62, 75, 87, 100]
     # In progress from the start until the outlet came back from its reboot.
-    assert seen[0] == Seen(STATE_ON, True, None, "2.4.7", 0)
+    assert seen[0] == Seen(STATE_ON, True, None, "2.4.7 (web 1.2.0)", 0)
     done = [i for i, s in enumerate(seen) if not s.in_progress]
     assert done, seen
     assert all(s.in_progress for s in seen[: done[0]])
@@ -137,13 +150,10 @@ async def test_outlet_install_end_to_end(
     assert state.state == STATE_OFF
     assert state.attributes[ATTR_IN_PROGRESS] is False
     assert state.attributes[ATTR_UPDATE_PERCENTAGE] is None
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0"
-    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0"
     # The same install brought the web interface (the outlet ran both phases).
-    web = hass.states.get(WEB)
-    assert web is not None
-    assert (web.state, web.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.3.0")
-    assert web.attributes[ATTR_IN_PROGRESS] is False
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0 (web 1.3.0)"
+    assert state.attributes[ATTR_LATEST_VERSION] == "2.5.0 (web 1.3.0)"
+    assert state.attributes[ATTR_RELEASE_SUMMARY] is None
     # The device page shows the new firmware.
     device = find_device(device_registry, {(DOMAIN, SERIAL)})
     assert device is not None
@@ -152,6 +162,44 @@ async def test_outlet_install_end_to_end(
     ota = [p for p in received if isinstance(p, OtaResult)]
     assert ota[0] == OtaResult(OtaTarget.OUTLET, success=False)
     assert OtaResult(OtaTarget.OUTLET_WEB, success=True) in ota
+
+
+async def test_the_old_web_interface_card_goes(
+    hass: HomeAssistant,
+    simulator: SimulatedOutlet,
+    config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An outlet added with an earlier version had a web interface card besides its
+    firmware card: once loaded, the web interface card is gone from the registry and
+    the states (no orphan), and the firmware card keeps its entity ID."""
+    config_entry.add_to_hass(hass)
+    for key, object_id in (
+        ("outlet_firmware", "firmware"),
+        ("outlet_web_interface", "web_interface"),
+    ):
+        entity_registry.async_get_or_create(
+            Platform.UPDATE,
+            DOMAIN,
+            f"{SERIAL}_{key}",
+            suggested_object_id=f"invisoutlet_e7c4_{object_id}",
+            config_entry=config_entry,
+        )
+    # Home Assistant shows a registered entity as unavailable until its integration is up.
+    hass.states.async_set(OLD_WEB, STATE_UNAVAILABLE, {ATTR_RESTORED: True})
+
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entity_registry.async_get(OLD_WEB) is None
+    assert hass.states.get(OLD_WEB) is None
+    updates = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(entity_registry, config_entry.entry_id)
+        if e.domain == Platform.UPDATE
+    ]
+    assert sorted(updates) == [FACEPLATE, OUTLET]
+    assert hass.states.get(OUTLET).state != STATE_UNAVAILABLE
 
 
 @pytest.mark.parametrize("hw_rev", ["revB"])
@@ -178,7 +226,7 @@ async def test_revb_outlet_restarts_first(
     assert simulator.state.boot_count == 2  # the restart on 21, and the one after
     await wait_until(hass, lambda: coordinator.reconnects == 2)
     assert hass.states.get(OUTLET).state == STATE_OFF
-    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0"
+    assert attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0 (web 1.3.0)"
 
 
 # (A real outlet updates only what is outdated: protocol.md §11 item 30.)
@@ -186,48 +234,61 @@ async def test_revb_outlet_restarts_first(
 async def test_web_only_update(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """Only the web interface is outdated: its card offers it; the install ends on the
-    outlet's web result (no reboot) and the card is up to date."""
+    """Only the web interface is outdated: the outlet's card offers it and says so; the
+    install ends on the outlet's web result (no reboot) and the card is up to date."""
     simulator.set_available_versions(im="2.4.7")
     await hass.services.async_call(
-        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: WEB}, blocking=True
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
     )
-    assert hass.states.get(OUTLET).state == STATE_OFF
-    web = hass.states.get(WEB)
-    assert web.state == STATE_ON
-    assert (web.attributes[ATTR_INSTALLED_VERSION], web.attributes[ATTR_LATEST_VERSION]) == (
-        "1.2.0",
-        "1.3.0",
+    card = hass.states.get(OUTLET)
+    assert card.state == STATE_ON
+    assert (card.attributes[ATTR_INSTALLED_VERSION], card.attributes[ATTR_LATEST_VERSION]) == (
+        "2.4.7 (web 1.2.0)",
+        "2.4.7 (web 1.3.0)",
     )
-    firmware = record(hass, simulator, OUTLET)
-    shown = record(hass, simulator, WEB)
+    assert card.attributes[ATTR_RELEASE_SUMMARY] == "Web interface 1.2.0 → 1.3.0"
+    shown = record(hass, simulator, OUTLET)
 
-    await install(hass, WEB)
+    await install(hass, OUTLET)
 
     assert (21, [1, 0]) in simulator.requests
     assert progress(shown) == [25, 50, 75, 100]  # the web phase alone fills the bar
-    web = hass.states.get(WEB)
-    assert web.state == STATE_OFF
-    assert web.attributes[ATTR_INSTALLED_VERSION] == "1.3.0"
-    assert web.attributes[ATTR_IN_PROGRESS] is False
-    # The firmware card was never part of it, and the outlet did not restart.
-    assert not any(s.in_progress for s in firmware)
-    assert simulator.state.boot_count == 0
+    card = hass.states.get(OUTLET)
+    assert card.state == STATE_OFF
+    assert card.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 (web 1.3.0)"
+    assert card.attributes[ATTR_IN_PROGRESS] is False
+    assert simulator.state.boot_count == 0  # the outlet did not restart
 
 
-async def test_both_outlet_cards_share_one_update(
+async def test_firmware_only_summary(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
-    """One outlet update installs both parts: both cards show it running, the second
-    card cannot start another (one 21), and both end up to date."""
+    """Only the firmware is outdated: the summary names the firmware alone."""
+    simulator.set_available_versions(www="1.2.0")
+    await hass.services.async_call(
+        "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
+    )
+    card = attributes(hass, OUTLET)
+    assert (card[ATTR_INSTALLED_VERSION], card[ATTR_LATEST_VERSION]) == (
+        "2.4.7 (web 1.2.0)",
+        "2.5.0 (web 1.2.0)",
+    )
+    assert card[ATTR_RELEASE_SUMMARY] == "Firmware 2.4.7 → 2.5.0"
+
+
+async def test_a_second_install_of_the_outlet_is_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """Install pressed again while the outlet's update runs starts no second one (one 21),
+    and the card ends up to date."""
     simulator.timings.ota_step_interval = 0.05
     installing = hass.async_create_background_task(install(hass, OUTLET), "install")
-    await poll_until(lambda: attributes(hass, WEB)[ATTR_IN_PROGRESS] is True)
+    await poll_until(lambda: attributes(hass, OUTLET)[ATTR_IN_PROGRESS] is True)
     with pytest.raises(HomeAssistantError):
-        await install(hass, WEB)
+        await install(hass, OUTLET)
     await installing
     assert [r for r in simulator.requests if r[0] == 21] == [(21, [1, 0])]
-    assert (hass.states.get(OUTLET).state, hass.states.get(WEB).state) == (STATE_OFF, STATE_OFF)
+    assert hass.states.get(OUTLET).state == STATE_OFF
 
 
 @pytest.mark.usefixtures("enable_all")
@@ -289,7 +350,7 @@ async def test_check_for_updates_rereads_callback_20(
         "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: OUTLET}, blocking=True
     )
     assert list(simulator.requests) == [(20, None)]
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0"
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 (web 1.3.0)"
 
 
 async def test_checked_every_few_hours_and_after_reconnects(
@@ -300,7 +361,9 @@ async def test_checked_every_few_hours_and_after_reconnects(
     coordinator = coordinator_of(init_integration)
     simulator.set_available_versions(im="2.6.0")
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=3, seconds=1))
-    await wait_until(hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0")
+    await wait_until(
+        hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 (web 1.3.0)"
+    )
 
     simulator.set_available_versions(pm="1.9.4")
     simulator.requests.clear()
@@ -346,12 +409,14 @@ async def test_unanswered_check_keeps_what_was_known(
     assert [r.levelno for r in failures] == [logging.INFO]
     assert "no reply to callback 20" in failures[0].message
     assert hass.states.get(OUTLET).state == STATE_ON
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0"
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 (web 1.3.0)"
 
     # The retry (minutes later) finds the outlet answering again.
     simulator.faults.drop_replies = False
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=20))
-    await wait_until(hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0")
+    await wait_until(
+        hass, lambda: attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.6.0 (web 1.3.0)"
+    )
 
 
 async def test_update_started_elsewhere_is_followed(

@@ -69,7 +69,7 @@ async def test_injected_failure(
     state = hass.states.get(OUTLET)
     assert state.state == STATE_ON  # still outdated
     assert state.attributes[ATTR_IN_PROGRESS] is False
-    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7"
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.4.7 (web 1.2.0)"
     assert simulator.state.boot_count == 0
     results = [p for p in received if isinstance(p, OtaResult)]
     assert results[-1] == OtaResult(OtaTarget(failed_phase), success=False)

@@ -34,7 +34,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -50,7 +50,6 @@ from .common import coordinator_of, find_device, wait_until
 from .update_helpers import (
     FACEPLATE,
     OUTLET,
-    WEB,
     attributes,
     drop_link_at_progress,
     first_check,
@@ -114,7 +113,7 @@ async def test_loads_with_the_update_check_unanswered(
     assert init_integration.state is ConfigEntryState.LOADED
     assert hass.states.get(SWITCH).state == STATE_OFF
     await wait_until(hass, lambda: "Could not learn which firmware" in caplog.text)
-    for entity_id in (OUTLET, WEB, FACEPLATE):
+    for entity_id in (OUTLET, FACEPLATE):
         state = hass.states.get(entity_id)
         assert state is not None
         assert state.state == STATE_UNKNOWN, entity_id
@@ -136,8 +135,7 @@ async def test_late_answer_shows_the_latest_version(
     assert init_integration.state is ConfigEntryState.LOADED
     assert hass.states.get(OUTLET).state == STATE_UNKNOWN
     await wait_until(hass, lambda: hass.states.get(OUTLET).state == STATE_ON, timeout=10)
-    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0"
-    assert attributes(hass, WEB)[ATTR_LATEST_VERSION] == "1.3.0"
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 (web 1.3.0)"
 
 
 @pytest.mark.parametrize("options", [{"ota_ack": False}])
@@ -150,10 +148,12 @@ async def test_outlet_update_with_21_unacknowledged(
     await install(hass, OUTLET)
     assert progress(seen)[-1] == 100
     assert simulator.state.boot_count == 1
-    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
-        state = hass.states.get(entity_id)
-        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
-        assert state.attributes[ATTR_IN_PROGRESS] is False
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.5.0 (web 1.3.0)",
+    )
+    assert state.attributes[ATTR_IN_PROGRESS] is False
 
 
 @pytest.mark.parametrize("options", [{"ota_ack": False}])
@@ -172,21 +172,21 @@ async def test_web_only_update(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
 ) -> None:
     """Web interface only: ends on its result, without a reboot, with the card up to
-    date; the firmware card is never involved."""
+    date."""
     await first_check(hass, init_integration)
     simulator.set_available_versions(im="2.4.7")
-    await check_now(hass, WEB)
-    assert hass.states.get(OUTLET).state == STATE_OFF
-    assert hass.states.get(WEB).state == STATE_ON
-    firmware = record(hass, simulator, OUTLET)
+    await check_now(hass, OUTLET)
+    assert hass.states.get(OUTLET).state == STATE_ON
 
-    await install(hass, WEB)
+    await install(hass, OUTLET)
 
-    state = hass.states.get(WEB)
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "1.3.0")
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.4.7 (web 1.3.0)",
+    )
     assert state.attributes[ATTR_IN_PROGRESS] is False
     assert simulator.state.boot_count == 0
-    assert not any(s.in_progress for s in firmware)
 
 
 async def test_firmware_only_update(
@@ -196,18 +196,17 @@ async def test_firmware_only_update(
     await first_check(hass, init_integration)
     simulator.set_available_versions(www="1.2.0")
     await check_now(hass, OUTLET)
-    assert hass.states.get(WEB).state == STATE_OFF
-    web = record(hass, simulator, WEB)
     seen = record(hass, simulator, OUTLET)
 
     await install(hass, OUTLET)
 
     assert progress(seen) == [25, 50, 75, 100]  # one phase, the whole bar
     state = hass.states.get(OUTLET)
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.5.0 (web 1.2.0)",
+    )
     assert simulator.state.boot_count == 1
-    assert not any(s.in_progress for s in web)
-    assert hass.states.get(WEB).state == STATE_OFF
 
 
 @pytest.mark.parametrize("options", [{"ota_ack": False}])
@@ -224,7 +223,8 @@ async def test_reconnect_mid_update_without_the_update_check(
 
     assert drop.dropped
     state = hass.states.get(OUTLET)
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert state.state == STATE_OFF
+    assert state.attributes[ATTR_INSTALLED_VERSION] == "2.5.0 (web 1.3.0)"
     assert not simulator.state.firmware.outlet_outdated
 
 
@@ -239,7 +239,6 @@ async def test_genuine_failure_leaves_the_update_offered(
     assert err.value.translation_key == "update_failed"
     state = hass.states.get(OUTLET)
     assert (state.state, state.attributes[ATTR_IN_PROGRESS]) == (STATE_ON, False)
-    assert hass.states.get(WEB).state == STATE_ON
 
 
 @pytest.mark.parametrize("profile", ["real"])
@@ -253,13 +252,15 @@ async def test_a_real_outlet_from_load_to_new_firmware(
     assert init_integration.state is ConfigEntryState.LOADED
     assert hass.states.get(OUTLET).state == STATE_UNKNOWN
     await wait_until(hass, lambda: hass.states.get(OUTLET).state == STATE_ON, timeout=20)
-    assert attributes(hass, WEB)[ATTR_LATEST_VERSION] == "1.3.0"
+    assert attributes(hass, OUTLET)[ATTR_LATEST_VERSION] == "2.5.0 (web 1.3.0)"
 
     await install(hass, OUTLET)
 
-    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0")):
-        state = hass.states.get(entity_id)
-        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.5.0 (web 1.3.0)",
+    )
 
 
 @pytest.mark.parametrize("profile", ["real"])
@@ -296,38 +297,36 @@ async def test_update_that_never_starts_ends_within_a_minute(
 @pytest.mark.parametrize("profile", ["real"])
 @pytest.mark.parametrize("options", [{"ota_result_lost": True, "update_check_delay": 0.0}])
 @pytest.mark.parametrize(
-    ("offered", "entity_id", "after"),
+    ("offered", "after"),
     [
-        ({"im": "2.4.7"}, WEB, ("2.4.7", "1.3.0")),
-        ({"www": "1.2.0"}, OUTLET, ("2.5.0", "1.2.0")),
-        ({}, OUTLET, ("2.5.0", "1.3.0")),
+        ({"im": "2.4.7"}, "2.4.7 (web 1.3.0)"),
+        ({"www": "1.2.0"}, "2.5.0 (web 1.2.0)"),
+        ({}, "2.5.0 (web 1.3.0)"),
     ],
     ids=["web-only", "firmware-only", "both"],
 )
-async def test_lost_result_ends_up_to_date(  # noqa: PLR0917 - fixtures and cases
+async def test_lost_result_ends_up_to_date(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: SimulatedOutlet,
     offered: dict[str, str],
-    entity_id: str,
-    after: tuple[str, str],
+    after: str,
 ) -> None:
     """The result that ends the update is lost with the socket (a web-interface-only
     update's ``23 [3, 1]``, or ``23 [1, 1]``): the install ends without an error, on
     the versions the outlet reports once it is back."""
     await first_check(hass, init_integration)
     simulator.set_available_versions(**offered)
-    await check_now(hass, entity_id)
-    assert hass.states.get(entity_id).state == STATE_ON
+    await check_now(hass, OUTLET)
+    assert hass.states.get(OUTLET).state == STATE_ON
 
     async with asyncio.timeout(10):  # a stall would take two minutes
-        await install(hass, entity_id)
+        await install(hass, OUTLET)
 
-    assert simulator.state.boot_count == (0 if entity_id == WEB else 1)
-    for shown, version in zip((OUTLET, WEB), after, strict=True):
-        state = hass.states.get(shown)
-        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
-        assert state.attributes[ATTR_IN_PROGRESS] is False
+    assert simulator.state.boot_count == (0 if "im" in offered else 1)
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, after)
+    assert state.attributes[ATTR_IN_PROGRESS] is False
 
 
 # Time at a fiftieth: the faceplate back 60 s after its update, its version 40 s later.
@@ -438,7 +437,7 @@ async def test_update_all_installs_one_after_another(
             blocking=True,
         )
 
-    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0"), (FACEPLATE, "1.9.3")):
+    for entity_id, version in ((OUTLET, "2.5.0 (web 1.3.0)"), (FACEPLATE, "1.9.3")):
         state = hass.states.get(entity_id)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
         assert state.attributes[ATTR_IN_PROGRESS] is False
@@ -517,7 +516,10 @@ async def test_progress_during_the_stall_check_keeps_the_install(
         await installing
 
     state = hass.states.get(OUTLET)
-    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, "2.5.0")
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.5.0 (web 1.3.0)",
+    )
     assert state.attributes[ATTR_IN_PROGRESS] is False
 
 
@@ -527,30 +529,31 @@ async def test_progress_during_the_stall_check_keeps_the_install(
     [{"update_check_delay": 0.0, "faceplate_version_delay": 40 / SCALE}],
 )
 @pytest.mark.parametrize("variant", ["pro"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="the web card shows the outlet's install in progress, so Home Assistant "
-    "refuses its own install with an untranslated 'already in progress' error",
-)
 async def test_update_all_with_web_and_firmware_offered(
     hass: HomeAssistant,
     scaled_rereads: None,
     init_integration: MockConfigEntry,
-    simulator: SimulatedOutlet,
+    entity_registry: er.EntityRegistry,
 ) -> None:
-    """The outlet offers new firmware and a new web interface (two cards, one install)
-    and the faceplate new firmware: "Update all" installs the three cards at once, and
+    """The outlet offers new firmware and a new web interface (one install) and the
+    faceplate new firmware: "Update all" installs every card the outlet has at once, and
     every card ends up to date without an error."""
     await first_check(hass, init_integration)
-    for entity_id in (OUTLET, WEB, FACEPLATE):
+    cards = sorted(
+        e.entity_id
+        for e in er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
+        if e.domain == UPDATE_DOMAIN
+    )
+    assert cards == [FACEPLATE, OUTLET]  # one card per install
+    for entity_id in cards:
         assert hass.states.get(entity_id).state == STATE_ON
 
-    installs = [hass.async_create_task(install(hass, e)) for e in (OUTLET, WEB, FACEPLATE)]
+    installs = [hass.async_create_task(install(hass, e)) for e in cards]
     async with asyncio.timeout(20):
         outcomes = await asyncio.gather(*installs, return_exceptions=True)
 
-    assert outcomes == [None, None, None]
-    for entity_id, version in ((OUTLET, "2.5.0"), (WEB, "1.3.0"), (FACEPLATE, "1.9.3")):
+    assert outcomes == [None, None]
+    for entity_id, version in ((OUTLET, "2.5.0 (web 1.3.0)"), (FACEPLATE, "1.9.3")):
         state = hass.states.get(entity_id)
         assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
         assert state.attributes[ATTR_IN_PROGRESS] is False
@@ -697,9 +700,9 @@ async def test_stall_while_the_link_is_down_waits_for_the_versions(
     coordinator = coordinator_of(init_integration)
     await first_check(hass, init_integration)
     simulator.set_available_versions(im="2.4.7")  # the web interface only
-    await check_now(hass, WEB)
+    await check_now(hass, OUTLET)
     simulator.set_knob("connect_delay", 2.0)  # the reconnect takes its time
-    installing = hass.async_create_task(install(hass, WEB))
+    installing = hass.async_create_task(install(hass, OUTLET))
     await poll_until(lambda: coordinator.reconnects == 0 and not coordinator.link_ready)
 
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=130))
@@ -707,10 +710,12 @@ async def test_stall_while_the_link_is_down_waits_for_the_versions(
         await installing
 
     assert coordinator.reconnects == 1
-    for shown, version in ((OUTLET, "2.4.7"), (WEB, "1.3.0")):
-        state = hass.states.get(shown)
-        assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (STATE_OFF, version)
-        assert state.attributes[ATTR_IN_PROGRESS] is False
+    state = hass.states.get(OUTLET)
+    assert (state.state, state.attributes[ATTR_INSTALLED_VERSION]) == (
+        STATE_OFF,
+        "2.4.7 (web 1.3.0)",
+    )
+    assert state.attributes[ATTR_IN_PROGRESS] is False
 
 
 @pytest.mark.parametrize("profile", ["real"])

@@ -30,7 +30,8 @@ from .common import SERIAL, coordinator_of, wait_until
 from .conftest import FAST
 
 OUTLET = "update.invisoutlet_e7c4_firmware"
-WEB = "update.invisoutlet_e7c4_web_interface"
+# The outlet's web interface had its own card before the firmware card showed both.
+OLD_WEB = "update.invisoutlet_e7c4_web_interface"
 FACEPLATE = "update.invisdeco_pro_e7c4_firmware"
 METHOD = "select.invisdeco_pro_e7c4_firmware_update_method"
 
