@@ -75,7 +75,7 @@ class Module(StrEnum):
 
 
 class FirmwarePart(StrEnum):
-    """A piece of firmware with its own version (and its own update entity)."""
+    """A piece of firmware with its own version (the outlet has two, updated together)."""
 
     OUTLET_FIRMWARE = "outlet_firmware"
     OUTLET_WEB = "outlet_web_interface"
