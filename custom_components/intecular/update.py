@@ -64,6 +64,10 @@ class IntecularUpdateDescription(IntecularEntityDescription, UpdateEntityDescrip
     module: Module
 
 
+# What the entities show comes from device info (12) and the update check (20); an
+# install's progress is told by its tracker, not by the state.
+VERSIONS = frozenset({"info", "updates"})
+
 UPDATES = (
     IntecularUpdateDescription(
         key="outlet_firmware",
@@ -71,6 +75,7 @@ UPDATES = (
         device_class=UpdateDeviceClass.FIRMWARE,
         entity_category=EntityCategory.CONFIG,
         module=Module.OUTLET,
+        parts=VERSIONS,
     ),
     IntecularUpdateDescription(
         key="faceplate_firmware",
@@ -79,6 +84,7 @@ UPDATES = (
         entity_category=EntityCategory.CONFIG,
         module=Module.FACEPLATE,
         faceplate=True,
+        parts=VERSIONS,
     ),
 )
 

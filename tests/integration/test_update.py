@@ -37,9 +37,17 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.intecular.api import IntecularClient, OtaResult, OtaTarget
 from custom_components.intecular.const import DOMAIN
+from custom_components.intecular.update import IntecularUpdate
 from simulator import SimulatedOutlet
 
-from .common import SERIAL, coordinator_of, find_device, timers_fire_while_down, wait_until
+from .common import (
+    SERIAL,
+    coordinator_of,
+    find_device,
+    timers_fire_while_down,
+    wait_for_state,
+    wait_until,
+)
 from .update_helpers import (
     FACEPLATE,
     METHOD,
@@ -47,6 +55,7 @@ from .update_helpers import (
     OUTLET,
     Seen,
     attributes,
+    first_check,
     hw_rev_fixture,  # noqa: F401 - a fixture, found by name
     init_integration_fixture,  # noqa: F401 - a fixture, found by name
     install,
@@ -200,6 +209,40 @@ async def test_the_old_web_interface_card_goes(
     ]
     assert sorted(updates) == [FACEPLATE, OUTLET]
     assert hass.states.get(OUTLET).state != STATE_UNAVAILABLE
+
+
+async def test_pushes_of_other_parts_wake_no_update_entity(
+    hass: HomeAssistant, simulator: SimulatedOutlet, config_entry: MockConfigEntry
+) -> None:
+    """The sockets switching and the readings changing (pushes every few seconds) do
+    not even wake the update entities: they show versions, read from device info and
+    the update check. A new version offered still shows."""
+    woken: list[str] = []
+    handle = IntecularUpdate._handle_coordinator_update
+
+    def counted(entity: IntecularUpdate) -> None:
+        woken.append(entity.entity_id)
+        handle(entity)
+
+    with patch.object(IntecularUpdate, "_handle_coordinator_update", counted):
+        config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await first_check(hass, config_entry)
+        await hass.async_block_till_done()
+        woken.clear()
+
+        await simulator.press_button(1)
+        await wait_for_state(hass, "switch.invisoutlet_e7c4_outlet_1", STATE_ON)
+        await simulator.set_sensor("temp_celsius", 26.5)
+        await wait_for_state(hass, "sensor.invisdeco_pro_e7c4_temperature", "26.5")
+        await hass.async_block_till_done()
+        assert woken == []
+
+        simulator.set_available_versions(pm="1.9.4")
+        await hass.services.async_call(
+            "homeassistant", SERVICE_UPDATE_ENTITY, {ATTR_ENTITY_ID: FACEPLATE}, blocking=True
+        )
+        assert attributes(hass, FACEPLATE)[ATTR_LATEST_VERSION] == "1.9.4"
 
 
 @pytest.mark.parametrize("hw_rev", ["revB"])
