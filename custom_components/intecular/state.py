@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter, is_not
 from typing import Any, Final
 
@@ -117,12 +118,14 @@ class DeviceState:
         """A copy with ``changes`` (fields by name): ``dataclasses.replace`` for the push path.
 
         ``replace`` checks and rebuilds every field through the frozen ``__init__``, some
-        450 bytecodes per push; this copies the slots. The changes are the caller's to
-        get right: only ``DeviceState`` fields, no checks.
+        450 bytecodes per push; this copies the slots in one C loop, then sets the
+        changes. The changes are the caller's to get right: only ``DeviceState`` fields
+        (another name raises), no checks.
         """
         new = _new(DeviceState)
-        for name in STATE_FIELDS:
-            _set(new, name, changes[name] if name in changes else getattr(self, name))
+        _consume(map(_set, repeat(new), STATE_FIELDS, _all_fields(self)))
+        for name, value in changes.items():
+            _set(new, name, value)
         return new
 
 
@@ -207,3 +210,5 @@ _all_fields: Final = attrgetter(*STATE_FIELDS)
 
 _new: Final = object.__new__
 _set: Final = object.__setattr__
+# Runs an iterator to its end in C, keeping nothing (the slot copies of ``evolve``).
+_consume: Final = deque[object](maxlen=0).extend
