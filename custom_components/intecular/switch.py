@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 
 from homeassistant.components.switch import (
@@ -40,8 +40,7 @@ class IntecularSwitchDescription(IntecularEntityDescription, SwitchEntityDescrip
 
 def _outlet(number: int) -> IntecularSwitchDescription:
     def apply(state: DeviceState, on: bool) -> DeviceState:
-        field = f"outlet_{number}"
-        return state.evolve(outlets=replace(state.outlets, **{field: on}))
+        return state.evolve(outlets=state.outlets.with_outlet(number, on))
 
     return IntecularSwitchDescription(
         key=f"outlet_{number}",
