@@ -72,3 +72,47 @@ def test_sensor_round_trip(readings: SensorReadings, as_strings: bool) -> None:
             assert got == sent, name
         else:  # quoted decimals keep two places
             assert got == pytest.approx(sent, abs=0.0051), name
+
+
+# --- reading only what changed ---------------------------------------------------------------
+
+_RAW_VALUES = st.one_of(
+    st.sampled_from([None, 0, 1, 3, 4.0, -1, 21.5, 150, 151, 1e9, "21.5", "nan", "", "3", "dark"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.just(True),
+)
+_FRAMES = st.tuples(
+    st.sampled_from([0, 1, "2"]),
+    st.dictionaries(st.sampled_from([*WIRE_KEYS, "unknown"]), _RAW_VALUES),
+)
+
+
+@given(first=_FRAMES, changes=st.lists(st.tuples(_FRAMES, st.booleans()), max_size=6))
+def test_a_push_read_after_the_last_one_reads_as_if_read_whole(
+    first: tuple[Any, dict[str, Any]], changes: list[tuple[tuple[Any, dict[str, Any]], bool]]
+) -> None:
+    """Whatever changed between two pushes, the readings are those of the frame alone."""
+    args: list[Any] = [first[0], first[1]]
+    last = (args, SensorReadings.from_args(args))
+    for (device_type, data), merge in changes:
+        # a few readings changed (merged into the last frame), or a whole other frame
+        args = [last[0][0], {**last[0][1], **data}] if merge else [device_type, data]
+        readings = SensorReadings.from_args(args, last)
+        whole = SensorReadings.from_args(args)
+        assert readings == whole
+        assert readings.unreadable == whole.unreadable
+        assert hash(readings) == hash(whole)
+        last = (args, readings)
+
+
+def test_a_changed_reading_is_read_again_and_the_rest_kept() -> None:
+    last_args = [0, {"temp_celsius": 21.5, "humidity": 40, "lux": "dark", "AQI": 50, "gas": 9}]
+    last = SensorReadings.from_args(last_args)
+    assert last.unreadable == {"illuminance"}
+    args = [0, {"temp_celsius": 22.0, "humidity": 40, "lux": 12, "AQI": None, "gas": -1}]
+    readings = SensorReadings.from_args(args, (last_args, last))
+    assert (readings.temperature, readings.humidity, readings.illuminance) == (22.0, 40.0, 12.0)
+    assert readings.aqi is None  # null: absent
+    assert readings.gas_resistance is None  # cannot be true: unknown
+    assert readings.unreadable == {"gas_resistance"}
+    assert readings.present == {"temperature", "humidity", "illuminance"}

@@ -489,11 +489,12 @@ class Connection:
     def _parse_push(self, callback: int, frame: Frame, data: str) -> Push | None:
         """The frame's model: parsed, or the last one of its kind when it repeats."""
         key = _memo_key(callback, frame.args)
-        if key is not None and (last := self._memo.get(key)) is not None and last[0] == frame.args:
+        last = self._memo.get(key) if key is not None else None
+        if last is not None and last[0] == frame.args:
             self.stats.repeats += 1
             return last[1]
         try:
-            push = parse_push(callback, frame.args)
+            push = parse_push(callback, frame.args, last)
         except FrameError as err:
             self._bad_frame(str(err), data)
             return None

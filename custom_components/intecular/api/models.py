@@ -299,8 +299,14 @@ PUSH_PARSERS: Mapping[int, Callable[[Any], Push]] = {
 }
 
 
-def parse_push(callback: int, args: Any) -> Push:
-    """Turn a pushed frame's arguments into its model."""
+def parse_push(callback: int, args: Any, last: tuple[Any, Push] | None = None) -> Push:
+    """Turn a pushed frame's arguments into its model.
+
+    ``last``: the arguments and model of the last push of its kind, if any; sensor
+    readings then read only what changed (``SensorReadings.from_args``).
+    """
+    if last is not None and type(last[1]) is SensorReadings and callback == Callback.SENSORS:
+        return SensorReadings.from_args(args, (last[0], last[1]))
     parser = PUSH_PARSERS.get(callback)
     if parser is None:
         raise FrameError(f"callback {callback} is never pushed")
