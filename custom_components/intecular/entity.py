@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Hashable, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Concatenate, overload
+from typing import Any, Concatenate, Final, overload
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
@@ -64,6 +64,9 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         needs = description.needs_faceplate
         self._faceplate = description.faceplate if needs is None else needs
         self._accessory = description.accessory
+        # The accessory's name as of a ``names`` part (the object it was read from).
+        self._named: tuple[object, str | None] = (_UNREAD, None)
+        self._name_applied: object = _UNREAD  # the names part the name was taken from
         super().__init__(coordinator, self._parts_read(description))
         self.entity_description = description
         self._apply_accessory_name()
@@ -103,21 +106,38 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
 
     @property
     def accessory_name(self) -> str | None:
-        """The user-given name of this entity's accessory, if it has one."""
+        """The user-given name of this entity's accessory, if it has one.
+
+        Read again only when the names part is another object (an unchanged part keeps
+        its object): a push asks twice per woken entity, the names rarely change.
+        """
         if self._accessory is None:
             return None
-        return self.coordinator.data.accessory_name(self._accessory)
+        state = self.coordinator.data
+        if (named := self._named)[0] is not state.names:
+            named = self._named = (state.names, state.accessory_name(self._accessory))
+        return named[1]
 
-    def _apply_accessory_name(self) -> None:
-        """Take the accessory's name, or fall back to the translated one."""
+    def _apply_accessory_name(self, *, again: bool = True) -> None:
+        """Take the accessory's name, or fall back to the translated one.
+
+        ``again=False``: nothing to do when the name was taken, with the entity in the
+        registry, from the names part the state holds now.
+        """
         if self._accessory is None:
+            return
+        names = self.coordinator.data.names
+        if not again and names is self._name_applied:
             return
         if (name := self.accessory_name) is not None:
             self._attr_name = name
         elif hasattr(self, "_attr_name"):
             del self._attr_name
         entry = self.registry_entry
-        if entry is not None and entry.original_name != (name := self._name_or_none()):
+        if entry is None:
+            return
+        self._name_applied = names
+        if entry.original_name != (name := self._name_or_none()):
             # The registry's name is what the frontend shows: keep it in step.
             er.async_get(self.hass).async_update_entity(self.entity_id, original_name=name)
 
@@ -146,7 +166,7 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         written = (self.available, self._fingerprint())
         if written != self._written:
             self._written = written
-            self._apply_accessory_name()
+            self._apply_accessory_name(again=False)
             self.async_write_ha_state()
 
 
@@ -258,6 +278,9 @@ def async_add_when_reported[D: IntecularEntityDescription](
 
     remove = coordinator.async_add_listener(_check)
     entry.async_on_unload(_stop)
+
+
+_UNREAD: Final = object()  # no names part read yet (None is "no names reported")
 
 
 def _exists_fn(description: IntecularEntityDescription, state: DeviceState) -> bool:
