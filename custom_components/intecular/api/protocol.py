@@ -208,7 +208,9 @@ def parse_frame(text: str | bytes) -> Frame:
     if payload is not None:
         if not isinstance(payload, dict):
             raise FrameError("payload is not an object")
-        callback = as_int(payload.get("callbackName"), "callbackName")
+        callback = payload.get("callbackName")
+        if type(callback) is not int:  # the usual JSON integer needs no conversion
+            callback = as_int(callback, "callbackName")
         args = payload.get("callbackArgs")
     if puback is None and callback is None:
         raise FrameError("frame has neither PUBACK nor payload")
