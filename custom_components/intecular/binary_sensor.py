@@ -25,10 +25,15 @@ PARALLEL_UPDATES = 0
 
 @dataclass(frozen=True, kw_only=True)
 class IntecularBinarySensorDescription(IntecularEntityDescription, BinarySensorEntityDescription):
-    """A binary sensor: how to read it and whether this outlet has it."""
+    """A binary sensor: how to read it and whether this outlet has it.
+
+    ``readings``: the ``SensorReadings`` fields it shows, when its parts include the
+    sensors; a push that changes only other readings does not wake it.
+    """
 
     is_on_fn: Callable[[DeviceState], bool | None]
     available_fn: Callable[[DeviceState], bool] = lambda _: True
+    readings: frozenset[str] | None = None
 
 
 # The radar's moving-target energy (0-100) reads 0 while nothing moves; any energy above
@@ -79,6 +84,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         is_on_fn=lambda state: _occupied(state.sensors),
         exists_fn=_radar_reports("occupancy_state"),
         parts=frozenset({"sensors"}),
+        readings=frozenset({"occupancy_state", "occupancy_valid"}),
         available_fn=_radar_valid("occupancy_state"),
     ),
     IntecularBinarySensorDescription(
@@ -89,6 +95,7 @@ FACEPLATE_BINARY_SENSORS: tuple[IntecularBinarySensorDescription, ...] = (
         is_on_fn=lambda state: _moving(state.sensors),
         exists_fn=_radar_reports("movement_energy"),
         parts=frozenset({"sensors"}),
+        readings=frozenset({"movement_energy", "occupancy_state", "occupancy_valid"}),
         available_fn=_radar_valid("movement_energy"),
     ),
     IntecularBinarySensorDescription(
@@ -140,6 +147,18 @@ class IntecularBinarySensor(IntecularEntity, BinarySensorEntity):
     """A binary sensor driven by a description."""
 
     entity_description: IntecularBinarySensorDescription
+
+    def _parts_read(self, description: IntecularEntityDescription) -> frozenset[str] | None:
+        """Of the readings, only the fields it shows (``readings``)."""
+        parts = super()._parts_read(description)
+        if (
+            parts is None
+            or "sensors" not in parts
+            or not isinstance(description, IntecularBinarySensorDescription)
+            or description.readings is None
+        ):
+            return parts
+        return parts - {"sensors"} | {f"sensors.{name}" for name in description.readings}
 
     @property
     def available(self) -> bool:

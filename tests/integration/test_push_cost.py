@@ -140,13 +140,16 @@ async def test_temperature_push_wakes_no_other_reading(
     """A push that changes the temperature alone wakes, of the sensors, the temperature's.
 
     Each sensor hears only of the readings it shows; humidity, air and light sensors
-    look at nothing (their 20-odd fingerprints were computed for every push).
+    look at nothing (their 20-odd fingerprints were computed for every push), nor do
+    the radar's occupancy and motion.
     """
     await simulator.set_sensor("temp_celsius", 26.5)
     await wait_for_state(hass, TEMPERATURE, "26.5")
     await hass.async_block_till_done()
     assert activity.written == [TEMPERATURE]
-    assert [e for e in activity.woken if e.startswith("sensor.")] == [TEMPERATURE]
+    assert [e for e in activity.woken if e.startswith(("sensor.", "binary_sensor."))] == [
+        TEMPERATURE
+    ]
 
 
 async def test_reading_turned_unreadable_is_heard(
@@ -317,6 +320,10 @@ def test_declared_parts_are_state_fields() -> None:
 def test_sensor_fields_read_are_reading_fields() -> None:
     """A reading a sensor says it shows is a field of the readings (a typo never wakes it)."""
     names = {f.name for f in fields(SensorReadings)}
+    shown = [d.readings for d in binary_sensor.BINARY_SENSORS if d.readings is not None]
+    assert shown
+    for readings in shown:
+        assert readings <= names, readings - names
     read = [d.fields_read() for d in sensor.SENSORS]
     assert all(r is not None for r in read)
     for fields_read in read:
