@@ -51,7 +51,7 @@ async def test_a_colliding_id_is_drawn_again(
     sim: SimulatedOutlet, client: IntecularClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     draws = iter([111111, 111111, 222222])
-    fake = SimpleNamespace(randint=lambda low, high: next(draws))
+    fake = SimpleNamespace(getrandbits=lambda bits: next(draws) - PACKET_ID_MIN)
     monkeypatch.setattr(connection_module, "random", fake)
     sim.faults.drop_replies = True
     first = asyncio.ensure_future(client.get_outlets())
