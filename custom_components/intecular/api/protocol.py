@@ -137,7 +137,11 @@ def build_request(packet_id: int, callback: int, args: Any = None) -> str:
     payload: dict[str, Any] = {"callbackName": int(callback)}
     if args is not None:
         payload["callbackArgs"] = args
-    return json.dumps({"packetID": packet_id, "payload": payload}, separators=(",", ":"))
+    return _encode_request({"packetID": packet_id, "payload": payload})
+
+
+# json.dumps with an argument builds an encoder per call; this one is built once.
+_encode_request: Final = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def build_frame(
