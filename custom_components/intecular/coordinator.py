@@ -69,8 +69,7 @@ from .state import (
     FaceplateKind,
     apply_push,
     changed_fields,
-    pushed_fields,
-    pushed_part,
+    pushed,
 )
 from .watchdog import Watchdog
 
@@ -411,11 +410,8 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
                 self._want_full_read(urgent=False)
         elif isinstance(push, (OutletInfo, RestartNotice)):
             self._want_full_read(urgent=True)  # the outlet or its faceplate restarted
-        self._change(
-            lambda state: apply_push(state, push),
-            reported=pushed_part(push),
-            among=pushed_fields(push),
-        )
+        reported, among = pushed(push)
+        self._change(lambda state: apply_push(state, push), reported=reported, among=among)
 
     @callback
     def _change(

@@ -166,12 +166,15 @@ def pushed_part(push: Push) -> str | None:
     return "indicator_light" if push.selector == LightSelector.INDICATOR else None
 
 
-def pushed_fields(push: Push) -> tuple[str, ...]:
-    """The ``DeviceState`` fields ``apply_push`` may change for ``push``."""
-    if type(push) is SensorReadings:
-        return _SENSOR_FIELDS
+def pushed(push: Push) -> tuple[str | None, tuple[str, ...]]:
+    """``pushed_part``, and the ``DeviceState`` fields ``apply_push`` may change for ``push``.
+
+    One look-up for the usual pushes (the pipeline asks for both on every push).
+    """
+    if (route := _PUSHED.get(type(push))) is not None:
+        return route
     part = pushed_part(push)
-    return () if part is None else (part,)
+    return part, () if part is None else (part,)
 
 
 _PUSHED_PART: Final[dict[type, str]] = {
@@ -181,6 +184,10 @@ _PUSHED_PART: Final[dict[type, str]] = {
     OutletInfo: "info",
 }
 _SENSOR_FIELDS: Final = ("sensors", "sensors_fresh")
+_PUSHED: Final[dict[type, tuple[str | None, tuple[str, ...]]]] = {
+    kind: (part, _SENSOR_FIELDS if kind is SensorReadings else (part,))
+    for kind, part in _PUSHED_PART.items()
+}
 
 
 # The names of DeviceState's fields, which are also the parts entities declare they read.
