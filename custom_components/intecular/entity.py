@@ -33,7 +33,8 @@ class IntecularEntityDescription(EntityDescription):
     the user named that accessory in the vendor app, and by its translation while it
     has the factory name. ``exists_fn`` tells when the outlet reports what it shows
     (it is added then, and kept). ``parts`` names the ``DeviceState`` fields it shows: a
-    change of another part does not wake it (None: every part).
+    change of another part does not wake it (None: every part); ``part.field`` names
+    one field of a part's model (``outlets.outlet_1``).
     """
 
     faceplate: bool = False

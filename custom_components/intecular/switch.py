@@ -48,7 +48,8 @@ def _outlet(number: int) -> IntecularSwitchDescription:
         translation_placeholders={"number": str(number)},
         device_class=SwitchDeviceClass.OUTLET,
         is_on_fn=lambda state: state.outlets.is_on(number),
-        parts=frozenset({"outlets"}),
+        # its own outlet's field: a push that switches the other one does not wake it
+        parts=frozenset({f"outlets.outlet_{number}"}),
         set_fn=lambda client, _, on: client.set_outlet(number, on),
         apply_fn=apply,
         accessory=Accessory(number),

@@ -35,6 +35,7 @@ PRO = "sensor.invisdeco_pro_e7c4"
 TEMPERATURE = f"{PRO}_temperature"
 HUMIDITY = f"{PRO}_humidity"
 OUTLET_1 = "switch.invisoutlet_e7c4_outlet_1"
+OUTLET_2 = "switch.invisoutlet_e7c4_outlet_2"
 
 
 @dataclass
@@ -170,12 +171,16 @@ async def test_switch_push_wakes_no_sensor(
     activity: Activity,
     simulator: SimulatedOutlet,
 ) -> None:
-    """The outlet's button: the switch is written, no faceplate entity is even woken."""
+    """The outlet's button: the switch is written, no faceplate entity is even woken.
+
+    Nor is the other outlet's switch: each hears only of its own outlet's state.
+    """
     await simulator.press_button(1)
     await wait_for_state(hass, OUTLET_1, STATE_ON)
     await hass.async_block_till_done()
     assert activity.written == [OUTLET_1]
     assert OUTLET_1 in activity.woken
+    assert OUTLET_2 not in activity.woken
     assert not [e for e in activity.woken if e.startswith(("sensor.", "binary_sensor.", "light."))]
 
 
@@ -314,7 +319,13 @@ def test_declared_parts_are_state_fields() -> None:
     declared = [d.parts for d in descriptions if d.parts is not None]
     assert declared
     for parts in declared:
-        assert parts <= set(STATE_FIELDS), parts
+        # a part, or one field of a part's model ("outlets.outlet_1")
+        for name in parts:
+            part, dot, field_name = name.partition(".")
+            assert part in STATE_FIELDS, name
+            if dot:
+                models = {"outlets": OutletStates, "sensors": SensorReadings}
+                assert field_name in {f.name for f in fields(models[part])}, name
 
 
 def test_sensor_fields_read_are_reading_fields() -> None:
