@@ -238,6 +238,7 @@ _commands = st.tuples(
 def test_random_commands_apply_fully_or_not_at_all(args: list[Any]) -> None:
     array = default_arrays()[args[0]]
     before = json.dumps(array.to_args())
+    colors_before = len(array.colors) or 1  # an effect without colours shows the first LED's
     try:
         array.apply(args)
     except InvalidColorCommandError:
@@ -248,7 +249,10 @@ def test_random_commands_apply_fully_or_not_at_all(args: list[Any]) -> None:
     light = ColorLight.from_args(reported)
     assert light.mode == args[1]
     count = len(light.leds)
-    assert count == (array.selector.led_count if args[1] <= 2 else len(args[2]))
+    if args[1] <= 2:
+        assert count == array.selector.led_count
+    else:  # random colours sent without any: the effect keeps the colours it had
+        assert count == (len(args[2]) or colors_before)
     assert all(len(entry) == 4 for entry in reported[2])
     assert len(reported) == 6
 
