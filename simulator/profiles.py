@@ -91,7 +91,7 @@ def profile_knobs(profile: str, variant: Variant | str) -> dict[str, Any]:
             "partial_outlet_updates": True,
             "faceplate_return_silent": True,
             "faceplate_version_delay": REAL_FACEPLATE_VERSION_DELAY,
-            "degraded_faceplate": 0.0,  # off until it agrees with the return's timing
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE,
             "anonymous_restart_push": True,
             "integer_network_fields": True,
         }

@@ -121,7 +121,7 @@ async def simulator(variant: str, profile: str) -> AsyncGenerator[SimulatedOutle
         profile=profile,
         update_check_delay=REAL_UPDATE_CHECK_DELAY / SCALE,
         faceplate_version_delay=REAL_FACEPLATE_VERSION_DELAY / SCALE,
-        degraded_faceplate=REAL_DEGRADED_FACEPLATE / SCALE,  # the profile leaves it off
+        degraded_faceplate=REAL_DEGRADED_FACEPLATE / SCALE,
         **scaled,
     ) as sim:
         yield sim

@@ -45,6 +45,7 @@ from custom_components.intecular.const import DOMAIN
 from custom_components.intecular.devices import faceplate_identifier
 from custom_components.intecular.ota import FACEPLATE_REREAD_DELAYS
 from simulator import SimulatedOutlet
+from simulator.profiles import REAL_DEGRADED_FACEPLATE
 
 from .common import coordinator_of, find_device, wait_until
 from .update_helpers import (
@@ -351,6 +352,7 @@ def scaled_rereads() -> Generator[None]:
             "update_check_delay": 0.0,
             "faceplate_restart_delay": 60 / SCALE,
             "faceplate_version_delay": 40 / SCALE,
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE / SCALE,
         }
     ],
 )
@@ -415,7 +417,13 @@ async def test_blank_faceplate_version_is_no_version(
 @pytest.mark.parametrize("profile", ["real"])
 @pytest.mark.parametrize(
     "options",
-    [{"update_check_delay": 0.0, "faceplate_version_delay": 40 / SCALE}],
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_version_delay": 40 / SCALE,
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE / SCALE,
+        }
+    ],
 )
 async def test_update_all_installs_one_after_another(
     hass: HomeAssistant,
@@ -526,7 +534,13 @@ async def test_progress_during_the_stall_check_keeps_the_install(
 @pytest.mark.parametrize("profile", ["real"])
 @pytest.mark.parametrize(
     "options",
-    [{"update_check_delay": 0.0, "faceplate_version_delay": 40 / SCALE}],
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_version_delay": 40 / SCALE,
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE / SCALE,
+        }
+    ],
 )
 @pytest.mark.parametrize("variant", ["pro"])
 async def test_update_all_with_web_and_firmware_offered(
@@ -601,6 +615,7 @@ FACEPLATE_TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
             "update_check_delay": 0.0,
             "faceplate_restart_delay": 60 / SCALE,
             "faceplate_version_delay": 40 / SCALE,
+            "degraded_faceplate": REAL_DEGRADED_FACEPLATE / SCALE,
         }
     ],
 )
@@ -653,7 +668,16 @@ def quick_watch() -> Generator[None]:
 
 
 @pytest.mark.parametrize("profile", ["real"])
-@pytest.mark.parametrize("options", [{"update_check_delay": 0.0, "faceplate_version_delay": 0.3}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {
+            "update_check_delay": 0.0,
+            "faceplate_version_delay": 0.3,
+            "degraded_faceplate": 0.0,  # it reports again as soon as it is back
+        }
+    ],
+)
 async def test_faceplate_reporting_again_is_read_until_back(
     hass: HomeAssistant,
     quick_watch: None,

@@ -45,7 +45,7 @@ def test_profile_values() -> None:
     assert real.faults.connect_delay == REAL_CONNECT_DELAY
     assert real.faults.interleave_pushes
     assert real.faults.partial_outlet_updates
-    assert real.faults.degraded_faceplate == 0.0  # REAL_DEGRADED_FACEPLATE when asked for
+    assert real.faults.degraded_faceplate == REAL_DEGRADED_FACEPLATE
     assert real.faults.anonymous_restart_push
     assert real.faults.integer_network_fields
     assert SimulatedOutlet("deco", profile="real").faults.sensor_overrides == {"lux_valid": ""}
