@@ -278,6 +278,7 @@ class OtaTracker:
             and (install := self._install) is not None
         ):
             if push.accepted:
+                install.overdue = None  # the outlet says it goes on
                 self._arm(OTA_PROGRESS_TIMEOUT if install.progressed else OTA_START_TIMEOUT)
             else:
                 self._fail(self._failure(install))
@@ -295,6 +296,7 @@ class OtaTracker:
             for part in install.parts:
                 install.before.setdefault(part, installed_version(part, self.coordinator.data))
         install.progressed.add(push.target)
+        install.overdue = None  # it goes on: a timer that ran out offline judged too soon
         self._arm(OTA_PROGRESS_TIMEOUT)
         # One bar for the whole update: each phase fills its share, in order.
         phases = install.phases
