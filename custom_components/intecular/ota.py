@@ -442,21 +442,24 @@ class OtaTracker:
         if (install := self._install) is None:
             return
         if not install.progressed:
-            # Nothing was ever downloaded, so no result can have been lost.
             seconds = str(int(OTA_START_TIMEOUT.total_seconds()))
-            self._fail(self._error("update_not_started", seconds=seconds))
-            return
-        if install.downloaded:
+            error = self._error("update_not_started", seconds=seconds)
+        elif install.downloaded:
             minutes = str(int(OTA_REBOOT_TIMEOUT.total_seconds() // 60))
             error = self._error("update_not_confirmed", minutes=minutes)
         else:
             seconds = str(int(OTA_PROGRESS_TIMEOUT.total_seconds()))
             error = self._error("update_stalled", seconds=seconds)
         if not self.coordinator.link_ready and install.overdue is None:
-            # The result may have been lost with the socket, and nobody can ask now:
-            # judge once the link is back (or when the timer runs out again).
+            # The result, or a revB outlet's go-ahead (told only on a new socket), may
+            # have been lost with the socket, and nobody can ask now: judge once the
+            # link is back (or when the timer runs out again).
             install.overdue = error
             self._arm(OTA_PROGRESS_TIMEOUT)
+            return
+        if not install.progressed:
+            # Nothing was ever downloaded, so no result can have been lost.
+            self._fail(error)
             return
         # The result may have been lost with a socket: the versions decide.
         self._check_versions(install, error)

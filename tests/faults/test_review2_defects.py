@@ -76,3 +76,31 @@ async def test_progress_after_a_timer_ran_out_offline_keeps_the_install(
     assert hass.states.get(OUTLET).state == STATE_OFF
     assert shown[ATTR_INSTALLED_VERSION] == "2.5.0 (web 1.3.0)"
     assert shown[ATTR_IN_PROGRESS] is False
+
+
+@pytest.mark.parametrize("hw_rev", ["revB"])
+async def test_revb_start_timer_running_out_offline_waits_for_the_link(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """A revB outlet restarts on 21 and tells whether it goes on only once a socket is
+    open again; the reconnect takes longer than the start timer: the verdict waits for
+    the link, and the outlet's go-ahead on the new socket keeps the install, which ends
+    on the new versions instead of "did not start"."""
+    coordinator = coordinator_of(init_integration)
+    await first_check(hass, init_integration)
+    simulator.set_knob("connect_delay", 1.0)  # the reconnect takes its time
+    installing = asyncio.create_task(install(hass, OUTLET))
+    try:
+        await poll(
+            lambda: not coordinator.link_ready and simulator.state.boot_count == 1, "the restart"
+        )
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=61))
+        async with asyncio.timeout(WAIT):
+            await installing
+    finally:
+        installing.cancel()
+    assert attributes(hass, OUTLET)[ATTR_IN_PROGRESS] is False
+    await poll(  # the web interface's version: the update check after the reboot
+        lambda: attributes(hass, OUTLET)[ATTR_INSTALLED_VERSION] == "2.5.0 (web 1.3.0)",
+        "the new versions",
+    )
