@@ -36,6 +36,8 @@ FACEPLATE_UPDATE_METHOD = IntecularSelectDescription(
     entity_registry_enabled_default=False,
     options=list(FACEPLATE_METHODS),
     faceplate=True,
+    # Its choice is kept in the entry's options: no part of the outlet's state shows it.
+    parts=frozenset(),
 )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields, replace
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_OFF, STATE_ON
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant
@@ -52,8 +53,14 @@ class Activity:
 
 
 @pytest.fixture
+def enable_all() -> bool:
+    """Whether the entities disabled by default are enabled too (as a user may)."""
+    return False
+
+
+@pytest.fixture
 async def activity(
-    hass: HomeAssistant, config_entry: MockConfigEntry, fast_reconnect: None
+    hass: HomeAssistant, config_entry: MockConfigEntry, fast_reconnect: None, enable_all: bool
 ) -> AsyncIterator[Activity]:
     """Set up the integration with every entity wake and state write counted."""
     seen = Activity()
@@ -67,7 +74,15 @@ async def activity(
         seen.written.append(event.data["entity_id"])
 
     hass.bus.async_listen(EVENT_STATE_CHANGED, written)
-    with patch.object(IntecularEntity, "_handle_coordinator_update", counted):
+    enabled = patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    )
+    with (
+        patch.object(IntecularEntity, "_handle_coordinator_update", counted),
+        enabled if enable_all else nullcontext(),
+    ):
         config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         # the optional parts and the firmware check are read in the background
@@ -182,6 +197,25 @@ async def test_switch_push_wakes_no_sensor(
     assert OUTLET_1 in activity.woken
     assert OUTLET_2 not in activity.woken
     assert not [e for e in activity.woken if e.startswith(("sensor.", "binary_sensor.", "light."))]
+
+
+@pytest.mark.parametrize("enable_all", [True])
+async def test_pushes_wake_only_the_entities_showing_them(
+    hass: HomeAssistant,
+    activity: Activity,
+    simulator: SimulatedOutlet,
+) -> None:
+    """Every entity enabled (the delivery option, the diagnostics too): a socket's push
+    and a reading's wake only the entities that show a socket or a reading, never the
+    firmware delivery option, whose choice is Home Assistant's own."""
+    await simulator.press_button(1)
+    await wait_for_state(hass, OUTLET_1, STATE_ON)
+    await simulator.set_sensor("temp_celsius", 26.5)
+    await wait_for_state(hass, TEMPERATURE, "26.5")
+    await hass.async_block_till_done()
+    assert len(hass.states.async_entity_ids("select")) == 1  # it is there, and enabled
+    woken = {entity_id.split(".")[0] for entity_id in activity.woken}
+    assert woken <= {"switch", "sensor", "binary_sensor"}, activity.woken
 
 
 async def test_push_wakes_no_button(
