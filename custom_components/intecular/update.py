@@ -11,7 +11,7 @@ the module runs its new version (ota.py).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ from .firmware import (
 )
 from .ota import OtaTracker
 from .runtime import IntecularConfigEntry
+from .state import DeviceState
 
 # An install waits for the whole update (minutes, through a reboot); the other
 # module's install or a check must not queue behind it (the trackers take turns).
@@ -180,27 +181,24 @@ class IntecularUpdate(IntecularEntity, UpdateEntity):
             return firmware
         return self._text("outlet_version", firmware=firmware, web=web)
 
+    def _version(self, read: Callable[[FirmwarePart, DeviceState], str | None]) -> str | None:
+        """The module's version as ``read`` (installed or latest) finds its parts'."""
+        state = self.coordinator.data
+        if self._module is Module.FACEPLATE:
+            return read(FirmwarePart.FACEPLATE_FIRMWARE, state)
+        return self._shown(
+            read(FirmwarePart.OUTLET_FIRMWARE, state), read(FirmwarePart.OUTLET_WEB, state)
+        )
+
     @property
     def installed_version(self) -> str | None:
         """The version the module runs ("2.4.7 (web 1.2.0)" for the outlet)."""
-        state = self.coordinator.data
-        if self._module is Module.FACEPLATE:
-            return installed_version(FirmwarePart.FACEPLATE_FIRMWARE, state)
-        return self._shown(
-            installed_version(FirmwarePart.OUTLET_FIRMWARE, state),
-            installed_version(FirmwarePart.OUTLET_WEB, state),
-        )
+        return self._version(installed_version)
 
     @property
     def latest_version(self) -> str | None:
         """The newest version the outlet offers; unknown until it answered."""
-        state = self.coordinator.data
-        if self._module is Module.FACEPLATE:
-            return latest_version(FirmwarePart.FACEPLATE_FIRMWARE, state)
-        return self._shown(
-            latest_version(FirmwarePart.OUTLET_FIRMWARE, state),
-            latest_version(FirmwarePart.OUTLET_WEB, state),
-        )
+        return self._version(latest_version)
 
     def version_is_newer(self, latest_version: str, installed_version: str) -> bool:
         """Whatever the outlet offers is the newer version (it names no older one)."""
