@@ -23,7 +23,6 @@ from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
 from functools import partial
 import logging
-from typing import Any
 from unittest.mock import patch
 
 from homeassistant.components.homeassistant import SERVICE_UPDATE_ENTITY
@@ -59,6 +58,7 @@ from simulator.profiles import (
     REAL_FACEPLATE_VERSION_DELAY,
     REAL_UPDATE_CHECK_DELAY,
 )
+from tests.faults.common import poll
 
 from .common import SERIAL
 from .lighting import turn_off, turn_on
@@ -189,16 +189,6 @@ def unavailable(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
 def update_cards(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
     """The entry's update entities."""
     return [e.entity_id for e in shown_entities(hass, entry) if e.domain == Platform.UPDATE]
-
-
-async def poll(condition: Any, what: str, timeout: float = 10.0) -> None:
-    """Yield to the loop until ``condition()`` holds (Home Assistant may never be idle)."""
-    try:
-        async with asyncio.timeout(timeout):
-            while not condition():  # noqa: ASYNC110 - conditions read plain attributes
-                await asyncio.sleep(0.005)
-    except TimeoutError:
-        raise AssertionError(f"still waiting after {timeout} s for {what}") from None
 
 
 def problems(hass: HomeAssistant, caplog: pytest.LogCaptureFixture) -> list[str]:
