@@ -86,16 +86,21 @@ class Link[R]:
         """Connect and start reading the socket."""
         self.verified = False
         await self.client.connect()
-        self._reader = self._entry.async_create_background_task(
-            self._hass, self._read_socket(), f"{DOMAIN} reader {self.client.host}"
+        # The client reads the socket itself: a frame's path starts in the client.
+        self._reader = reader = self._entry.async_create_background_task(
+            self._hass, self.client.listen(), f"{DOMAIN} reader {self.client.host}"
         )
+        reader.add_done_callback(self._read_ended)
 
-    async def _read_socket(self) -> None:
-        try:
-            await self.client.listen()
-        except IntecularConnectionError as err:
+    def _read_ended(self, reader: asyncio.Task[None]) -> None:
+        """Keep why the socket dropped (``listen`` raises it); its end is always seen."""
+        if reader.cancelled() or (err := reader.exception()) is None:
+            return
+        if isinstance(err, IntecularConnectionError):
             self.last_error = str(err)
             LOGGER.debug("%s", err)
+        else:
+            LOGGER.error("Reading the socket of %s failed", self._entry.title, exc_info=err)
 
     @callback
     def start(self) -> None:
