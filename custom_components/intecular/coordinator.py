@@ -153,7 +153,10 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         # Who hears of a given set of changed names, worked out once (until a listener
         # comes or goes): a push finds its listeners with one lookup.
         self._wake: dict[tuple[str, ...], tuple[CALLBACK_TYPE, ...]] = {}
-        self._push_listeners: list[Callable[[Push], None]] = []
+        # Who hears pushes as they come: each listener with the kinds it hears (None:
+        # every push), in the order they came in; per kind of push, its listeners.
+        self._push_listeners: list[tuple[Callable[[Push], None], tuple[type, ...] | None]] = []
+        self._push_route: dict[type, tuple[Callable[[Push], None], ...]] = {}
         # Update events heard on a socket before its outlet was proved (a revB outlet
         # says whether its update goes on as soon as the socket opens): its generation,
         # then the events in order.
@@ -397,7 +400,13 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             if isinstance(push, (OtaAck, OtaProgress, OtaResult)):
                 self._hold_early(push)
             return
-        for listener in tuple(self._push_listeners):
+        if (route := self._push_route.get(type(push))) is None:
+            route = self._push_route[type(push)] = tuple(
+                listener
+                for listener, kinds in self._push_listeners
+                if kinds is None or isinstance(push, kinds)
+            )
+        for listener in route:
             listener(push)
         if self._held is not None:
             self._held.append(push)  # loading: applied on top of what the read finds
@@ -530,10 +539,23 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     # --- who hears of a change -------------------------------------------------------------
 
     @callback
-    def add_push_listener(self, listener: Callable[[Push], None]) -> CALLBACK_TYPE:
-        """Also hand every push of the verified outlet to ``listener`` (firmware progress)."""
-        self._push_listeners.append(listener)
-        return lambda: self._push_listeners.remove(listener)
+    def add_push_listener(
+        self, listener: Callable[[Push], None], *, kinds: tuple[type[Push], ...] | None = None
+    ) -> CALLBACK_TYPE:
+        """Also hand the verified outlet's pushes of ``kinds`` (None: every push) to ``listener``.
+
+        A push of another kind does not call it (firmware progress hears no state push).
+        """
+        registered = (listener, kinds)
+        self._push_listeners.append(registered)
+        self._push_route.clear()
+
+        @callback
+        def remove() -> None:
+            self._push_listeners.remove(registered)
+            self._push_route.clear()
+
+        return remove
 
     @callback
     def async_add_listener(

@@ -24,7 +24,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -41,7 +41,6 @@ from .api import (
     OtaResult,
     OtaTarget,
     Push,
-    SensorReadings,
 )
 from .const import DOMAIN, LOGGER
 from .coordinator import IntecularCoordinator
@@ -56,6 +55,8 @@ from .firmware import (
 )
 from .state import DeviceState, apply_push
 
+# The pushes an install is followed by: the go-ahead (21), progress (22), results (23).
+UPDATE_EVENTS: Final = (OtaAck, OtaProgress, OtaResult)
 # How long 21 may take to be answered before the pushes alone tell.
 OTA_ACK_GRACE = 2.0
 # Longest silence after 21 before the first progress push: an update that has not
@@ -133,11 +134,21 @@ class OtaTracker:
         self._watching = False
         self._stopped = False  # the entry unloaded: an install waiting for its turn ends
         self._faceplate_listed = coordinator.data.info.faceplate is not None
+        self._sensors_fresh = coordinator.data.sensors_fresh
 
     @callback
     def start(self, entry: ConfigEntry[Any]) -> None:
         """Follow pushes and state until the entry unloads."""
-        entry.async_on_unload(self.coordinator.add_push_listener(self.handle_push))
+        # Only an update's own events: a state push (every few seconds) calls nothing here.
+        entry.async_on_unload(
+            self.coordinator.add_push_listener(self.handle_push, kinds=UPDATE_EVENTS)
+        )
+        if self.module is Module.FACEPLATE:
+            entry.async_on_unload(  # its sensors reporting again after a silence
+                self.coordinator.async_add_listener(
+                    self._freshness_changed, frozenset({"sensors_fresh"})
+                )
+            )
         entry.async_on_unload(  # the versions: device info and the update check's answer
             self.coordinator.async_add_listener(self._state_changed, frozenset({"info", "updates"}))
         )
@@ -254,17 +265,6 @@ class OtaTracker:
     @callback
     def handle_push(self, push: Push) -> None:
         """Progress (22), results (23) and the revB go-ahead (21) of this module."""
-        if not isinstance(push, (OtaProgress, OtaResult, OtaAck)):
-            if (
-                isinstance(push, SensorReadings)
-                and self.module is Module.FACEPLATE
-                and not self.coordinator.data.sensors_fresh
-                and not self._faceplate_back()
-            ):
-                # Its sensors report again after a silence, but device info does not
-                # list it with a version: it came back, and nothing will announce it.
-                self.watch_return()
-            return  # a state push (every few seconds): nothing of an update
         phases = [part.phase for part in self.module.parts]
         if isinstance(push, OtaProgress):
             if push.target in phases:
@@ -369,6 +369,18 @@ class OtaTracker:
             self._succeed()
 
     # --- the faceplate's return ---------------------------------------------------------
+
+    @callback
+    def _freshness_changed(self) -> None:
+        """The faceplate's sensors went silent, or report again after a silence.
+
+        Reporting again while device info does not list it with a version: it came
+        back, and nothing will announce it.
+        """
+        fresh = self.coordinator.data.sensors_fresh
+        was, self._sensors_fresh = self._sensors_fresh, fresh
+        if fresh and not was and not self._faceplate_back():
+            self.watch_return()
 
     def _faceplate_back(self) -> bool:
         """Whether the faceplate is listed, online, with a version (not a blank)."""
