@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Hashable, Sequence
+from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import wraps
+from operator import attrgetter
 from typing import Any, Concatenate, Final, overload
 
 from homeassistant.core import callback
@@ -32,7 +33,8 @@ class IntecularEntityDescription(EntityDescription):
     readable while it is gone sets it False. An entity with an ``accessory`` is named as
     the user named that accessory in the vendor app, and by its translation while it
     has the factory name. ``exists_fn`` tells when the outlet reports what it shows
-    (it is added then, and kept). ``parts`` names the ``DeviceState`` fields it shows: a
+    (it is added then, and kept); it reads only the ``parts`` named (and ``info``), which
+    is what the wait for it listens to. ``parts`` names the ``DeviceState`` fields it shows: a
     change of another part does not wake it (None: every part); ``part.field`` names
     one field of a part's model (``outlets.outlet_1``).
     """
@@ -221,11 +223,15 @@ def async_add_when_reported[D: IntecularEntityDescription](
     create: Callable[[IntecularCoordinator, D], Entity],
     *,
     exists: Callable[[D, DeviceState], bool] | None = None,
+    reads: frozenset[str] | None = None,
 ) -> None:
     """Add each entity when it exists (``exists``, else its ``exists_fn``); keep it then.
 
     Every platform adds its entities here; ``create(coordinator, description)`` is
-    usually the entity class. Without a faceplate, nothing of one. A
+    usually the entity class. Without a faceplate, nothing of one. While some wait,
+    only a change of what their check reads is looked at: each description's
+    ``parts`` (``reads`` for an ``exists`` of the platform's; None: every part), and
+    device info. A
     reading missing from one push changes nothing: the entity shows unavailable and
     keeps its settings. At setup, while the faceplate is not reporting (offline, or
     back later than Home Assistant), entities the registry already knows are added
@@ -234,6 +240,9 @@ def async_add_when_reported[D: IntecularEntityDescription](
     """
     if exists is None:
         exists = _exists_fn
+        reads_of: Callable[[D], frozenset[str] | None] = attrgetter("parts")
+    else:
+        reads_of = lambda _: reads  # noqa: E731
     coordinator = entry.runtime_data.coordinator
     if not coordinator.has_faceplate:
         # Without a faceplate, nothing of one (the outlet may still list its settings).
@@ -277,7 +286,7 @@ def async_add_when_reported[D: IntecularEntityDescription](
             if not pending:
                 _stop()
 
-    remove = coordinator.async_add_listener(_check)
+    remove = coordinator.async_add_listener(_check, _parts_checked(map(reads_of, pending)))
     entry.async_on_unload(_stop)
 
 
@@ -286,3 +295,16 @@ _UNREAD: Final = object()  # no names part read yet (None is "no names reported"
 
 def _exists_fn(description: IntecularEntityDescription, state: DeviceState) -> bool:
     return description.exists_fn(state)
+
+
+def _parts_checked(reads: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    """What the wait for entities listens to: the parts their checks read, and device info.
+
+    Device info: a faceplate fitted, or of another kind. None: every part.
+    """
+    parts = {"info"}
+    for read in reads:
+        if read is None:
+            return None
+        parts |= read
+    return frozenset(parts)

@@ -282,7 +282,13 @@ async def async_setup_entry(
 ) -> None:
     """Add a sensor for every reading the faceplate reports, as it first reports it."""
     async_add_when_reported(
-        entry, async_add_entities, Platform.SENSOR, SENSORS, IntecularSensor, exists=reported
+        entry,
+        async_add_entities,
+        Platform.SENSOR,
+        SENSORS,
+        IntecularSensor,
+        exists=reported,
+        reads=frozenset({"sensors"}),
     )
 
 

@@ -81,7 +81,13 @@ async def async_setup_entry(
 ) -> None:
     """Add a name entity for every accessory the outlet names."""
     async_add_when_reported(
-        entry, async_add_entities, Platform.TEXT, NAMES, IntecularNameText, exists=is_named
+        entry,
+        async_add_entities,
+        Platform.TEXT,
+        NAMES,
+        IntecularNameText,
+        exists=is_named,
+        reads=frozenset({"names"}),
     )
 
 
