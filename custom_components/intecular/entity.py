@@ -59,6 +59,10 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
 
     _attr_has_entity_name = True
     entity_description: IntecularEntityDescription
+    # Home Assistant's own reading of ``_attr_available`` (``CoordinatorEntity`` reads
+    # ``last_update_success`` alone): every wake sets it, the outage included, so a
+    # state write asks nothing of the integration for it.
+    available = Entity.available
 
     def __init__(
         self, coordinator: IntecularCoordinator, description: IntecularEntityDescription
@@ -76,7 +80,7 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         info = coordinator.data.info
         self._attr_unique_id = f"{info.outlet.serial}_{description.key}"
         self._attr_device_info = self._device_info(description.faceplate)
-        self._written: tuple[bool, Hashable] | None = None
+        self._written: tuple[bool, Hashable, str | None] | None = None
 
     def _parts_read(self, description: IntecularEntityDescription) -> frozenset[str] | None:
         """The ``DeviceState`` fields this entity reads (its listener's context)."""
@@ -95,12 +99,13 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         identifier = faceplate_identifier(info.outlet.serial) if faceplate else info.outlet.serial
         return DeviceInfo(identifiers={(DOMAIN, identifier)})
 
-    @property
-    def available(self) -> bool:
+    def _shown_available(self) -> bool:
         """Unavailable when the outlet is gone, or for faceplate entities the faceplate.
 
-        The outlet's availability is the coordinator's ``last_update_success``, as
-        ``CoordinatorEntity`` reads it; read here directly, as every woken entity asks.
+        Set as ``_attr_available`` whenever the entity is woken (a change of availability
+        wakes it: the faceplate's parts are among those it reads, the outlet's outage
+        and return wake every entity), and read by ``available``. A subclass with more
+        to say overrides ``available`` on top of it (``super().available and ...``).
         """
         coordinator = self.coordinator
         if not coordinator.last_update_success:
@@ -149,24 +154,34 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         return name if isinstance(name, str) else None
 
     def _fingerprint(self) -> Hashable:
-        """Everything this entity shows; the state is written only when it changes."""
+        """Everything this entity shows; the state is written only when it changes.
+
+        The accessory's name and the availability are the base's to compare. A
+        subclass may set the entity model's own attributes (``_attr_is_on``) here
+        instead of answering Home Assistant's questions with properties.
+        """
         raise NotImplementedError
+
+    def _now_shown(self) -> tuple[bool, Hashable, str | None]:
+        """What the entity shows now, its attributes set for the next state write."""
+        self._attr_available = self._shown_available()
+        return self.available, self._fingerprint(), self.accessory_name
 
     async def async_added_to_hass(self) -> None:
         """Remember what was written first."""
         await super().async_added_to_hass()
-        self._written = (self.available, self._fingerprint())
+        self._written = self._now_shown()
 
     @callback
     def async_write_now(self) -> None:
         """Write the state now: it changed without the coordinator's state changing."""
-        self._written = (self.available, self._fingerprint())
+        self._written = self._now_shown()
         self.async_write_ha_state()
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write the state only if this entity's part of it changed."""
-        written = (self.available, self._fingerprint())
+        written = self._now_shown()
         if written != self._written:
             self._written = written
             self._apply_accessory_name(again=False)

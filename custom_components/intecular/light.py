@@ -123,7 +123,7 @@ class IntecularNightlight(IntecularEntity, LightEntity):
         return None if light is None else to_brightness(light.brightness)
 
     def _fingerprint(self) -> Hashable:
-        return self.coordinator.data.nightlight, self.accessory_name
+        return self.coordinator.data.nightlight
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch on, at the given or the last brightness."""
@@ -240,7 +240,7 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         return None if (now := self._current()) is None else now.effect
 
     def _fingerprint(self) -> Hashable:
-        return self._current(), self.accessory_name
+        return self._current()
 
     def _remember_lit(self) -> None:
         if (light := self._array()) is not None and light.is_on:

@@ -47,7 +47,10 @@ def _outlet(number: int) -> IntecularSwitchDescription:
         translation_key="outlet",
         translation_placeholders={"number": str(number)},
         device_class=SwitchDeviceClass.OUTLET,
-        is_on_fn=lambda state: state.outlets.is_on(number),
+        # the outlet's own field, read directly: a push calls nothing of the model's
+        is_on_fn=(lambda state: state.outlets.outlet_1)
+        if number == 1
+        else (lambda state: state.outlets.outlet_2),
         # its own outlet's field: a push that switches the other one does not wake it
         parts=frozenset({f"outlets.outlet_{number}"}),
         set_fn=lambda client, _, on: client.set_outlet(number, on),
@@ -110,13 +113,10 @@ class IntecularSwitch(IntecularEntity, SwitchEntity):
 
     entity_description: IntecularSwitchDescription
 
-    @property
-    def is_on(self) -> bool | None:
-        """Whether the device reports it on."""
-        return self.entity_description.is_on_fn(self.coordinator.data)
-
     def _fingerprint(self) -> Hashable:
-        return self.is_on, self.accessory_name
+        """Whether the device reports it on, set for Home Assistant to read."""
+        self._attr_is_on = on = self.entity_description.is_on_fn(self.coordinator.data)
+        return on
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Switch on."""
