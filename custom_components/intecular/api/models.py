@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from .config import DeviceConfig, MqttSettings, NetworkSettings
 from .errors import FrameError
@@ -61,6 +61,8 @@ __all__ = [
 ]
 
 _UNKNOWN_DEVICE_NAMES = frozenset({"", "unknown"})
+# An outlet's state as the outlet sends it (``as_flag`` reads these the same way).
+_FLAGS: Final[dict[Any, bool]] = {0: False, 1: True}
 
 
 def _revision(data: Mapping[str, Any], key: str) -> str | None:
@@ -87,7 +89,16 @@ class OutletStates:
 
     @classmethod
     def from_args(cls, args: Any) -> OutletStates:
-        """Parse ``[o1, o2]`` or the wrapped push form ``[x, [o1, o2]]``."""
+        """Parse ``[o1, o2]`` or the wrapped push form ``[x, [o1, o2]]``.
+
+        The usual frame, two flags 0 or 1 (``True``, ``1.0`` alike: they read the same),
+        is read at once; anything else goes through the checks.
+        """
+        if type(args) is list and len(args) == 2:
+            try:
+                return cls(_FLAGS[args[0]], _FLAGS[args[1]])
+            except (KeyError, TypeError):  # another value, or a list (the wrapped form)
+                pass
         values = as_list(args, "outlet states", 2)
         if isinstance(values[1], list):
             values = as_list(values[1], "outlet states", 2)
