@@ -15,7 +15,7 @@ from unittest.mock import patch
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -139,6 +139,22 @@ async def test_settings_that_answer_late_appear_once_they_answer(
         await poll(lambda: hass.states.get(TOUCH_CONTROL) is not None, "the settings")
     assert hass.states.get(TOUCH_CONTROL).state == STATE_ON
     assert hass.states.get(INDICATOR_BRIGHTNESS).state == "65"
+
+
+async def test_names_that_answer_late_appear_once_they_answer(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """3 unanswered at load: the accessories' name entities come once the names answer."""
+    registry = er.async_get(hass)
+    name_entity = partial(registry.async_get_entity_id, "text", DOMAIN, f"{SERIAL}_outlet_1_name")
+    simulator.faults.unanswered = frozenset({"3"})
+    with patch("custom_components.intecular.reading.PART_RETRY_FIRST", 0.05):
+        await _load(hass, config_entry)
+        assert coordinator_of(config_entry).data.names is None
+        assert name_entity() is None
+        await _switch_works(hass, simulator, on=True)
+        simulator.faults.unanswered = frozenset()
+        await poll(lambda: name_entity() is not None, "the names")
 
 
 @pytest.mark.usefixtures("fast_reconnect")
