@@ -30,6 +30,8 @@ behaves as protocol.md §11 items 28-32 suggest a real outlet does, see
 answered: "1", "3", "11", "15", "18/5", "18/7", "20", "27"), ``sensor_overrides``
 (values forced into every 11 frame), ``ota_ack`` (False: 21 gets no reply),
 ``connect_delay`` (slow handshake), ``interleave_pushes`` (a push before every reply).
+``push_lag`` (no profile sets it) sends the pushes a request causes that many seconds
+after its reply.
 Frame timing (``simulator.timing``, all off by default, on ``sim.faults``): one
 ``random.Random(timing_seed)`` decides per request whether its reply is held back
 (``reply_jitter``), it is carried out late (``handle_jitter``), its pushes go out

@@ -259,6 +259,9 @@ class Device:
         pushes_first = self._plan is not None and self._plan.pushes_first
         if reply is not None and not pushes_first:
             self._reply(session, packet_id, callback, reply)
+        if deferred and not pushes_first and self.faults.push_lag > 0:
+            self._hold(self._broadcast_later(self.faults.push_lag, deferred))
+            deferred = []
         for frame in deferred:
             self._server.broadcast(frame)
         if reply is not None and pushes_first:
@@ -281,6 +284,12 @@ class Device:
             self._hold(self._send_later(held, session, frame))
         else:
             session.send(frame)
+
+    async def _broadcast_later(self, delay: float, frames: list[str]) -> None:
+        """Pushes held back (``push_lag``): to every client connected when they go out."""
+        await asyncio.sleep(delay)
+        for frame in frames:
+            self._server.broadcast(frame)
 
     async def _send_later(self, delay: float, session: Session, frame: str) -> None:
         """A held reply: the state as it was when carried out, sent after ``delay``."""

@@ -208,6 +208,11 @@ class Faults:
     interleave_pushes: bool = False
     """Send a push (the current 9, or 11, alternately) right before each reply."""
 
+    push_lag: float = 0.0
+    """Send the pushes a request causes this many seconds after its reply (a client
+    reads the acknowledgement well before the new state is pushed); 0: right after it.
+    Pushes sent before the reply (``reorder_rate``) are not held."""
+
     partial_outlet_updates: bool = False
     """An outlet update runs only the phases whose part is outdated: web interface only
     ends on ``23 [3, 1]`` without a reboot, firmware only has no web phase. False: both

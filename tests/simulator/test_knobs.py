@@ -125,6 +125,32 @@ async def test_slow_handshake_lost_to_a_reboot(
     assert sim.connection_count == 0
 
 
+# --- push_lag -----------------------------------------------------------------------------
+
+
+async def test_push_lag(make_sim: SimFactory, connect: ClientFactory) -> None:
+    sim = await make_sim("pro", push_lag=0.5)
+    client = await connect(sim)
+    command = await client.send(10, [1, 1])
+    assert (await client.frame())["packetID"] == command  # the acknowledgement first ...
+    assert sim.frames_held == 1  # ... while its 9 push is held back
+    assert args_of(await client.request(9)) == [1, 0]  # the outlet is on all the same
+    assert client.pushes == []
+    assert args_of(await client.push(9)) == [1, 0]  # ... and then the push goes out
+    assert sim.frames_held == 0
+
+
+async def test_push_lag_leaves_pushes_sent_first(
+    make_sim: SimFactory, connect: ClientFactory
+) -> None:
+    sim = await make_sim("pro", push_lag=30.0, reorder_rate=1.0)
+    client = await connect(sim)
+    command = await client.send(10, [2, 1])
+    assert args_of(await client.frame()) == [0, 1]  # the push, before the reply
+    assert (await client.frame())["packetID"] == command
+    assert sim.frames_held == 0
+
+
 # --- interleave_pushes --------------------------------------------------------------------
 
 
