@@ -20,12 +20,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
-from .entity import (
-    IntecularEntity,
-    IntecularEntityDescription,
-    async_add_when_reported,
-    device_command,
-)
+from .coordinator import Acknowledged, device_command
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .firmware import Module
 from .runtime import IntecularConfigEntry, IntecularData
 
@@ -105,8 +101,9 @@ class IntecularButton(IntecularEntity, ButtonEntity):
         return None  # a button shows nothing but when it was last pressed
 
     @device_command
-    async def async_press(self) -> None:
-        """Send the command."""
+    async def async_press(self) -> Acknowledged:
+        """Send the command; it changes nothing the state shows."""
         await self.entity_description.press_fn(self.coordinator.client)
         if (pressed := self.entity_description.pressed_fn) is not None:
             pressed(self.coordinator.config_entry.runtime_data)
+        return None

@@ -18,9 +18,10 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 import contextlib
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import wraps
 from itertools import compress
 from operator import attrgetter, ne
-from typing import Any, Final
+from typing import Any, Final, Protocol, cast, overload
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -724,7 +725,7 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
         moment the command was sent, so a push that arrived meanwhile (someone else was
         faster) keeps its part. ``refused`` is the translation key (with
         ``placeholders``) of the outlet's refusal, when this command has one of its own.
-        (An entity's command is a method decorated with ``entity.device_command``.)
+        (An entity's command is a method decorated with ``device_command``, below.)
         """
         try:
             await self.async_wait_ready()
@@ -767,3 +768,63 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
             translation_key=key,
             translation_placeholders={"host": self.client.host, "error": str(err)},
         )
+
+
+# What the outlet did once it acknowledged an entity's command (None: nothing to show).
+type Acknowledged = Callable[[DeviceState], DeviceState] | None
+
+
+class CommandingEntity(Protocol):
+    """What ``device_command`` needs of an entity: its outlet's coordinator."""
+
+    @property
+    def coordinator(self) -> IntecularCoordinator:
+        """The coordinator of the entity's outlet."""
+        ...
+
+
+# An entity method (its first argument the entity): the body, and the decorated command.
+type _Body[**P] = Callable[P, Coroutine[Any, Any, Acknowledged]]
+type _Command[**P] = Callable[P, Coroutine[Any, Any, None]]
+
+
+@overload
+def device_command[**P](body: _Body[P], /) -> _Command[P]: ...
+
+
+@overload
+def device_command[**P](*, refused: str) -> Callable[[_Body[P]], _Command[P]]: ...
+
+
+def device_command[**P](
+    body: _Body[P] | None = None, /, *, refused: str | None = None
+) -> _Command[P] | Callable[[_Body[P]], _Command[P]]:
+    """Decorate an entity's command: its body calls the client and returns what it did.
+
+    ``async_command`` in an entity method's form. The command waits while a reconnect
+    is under way, then runs its body: direct client calls, returning what the outlet
+    acknowledged as an update of the state (or None). That update enters the pipeline
+    as of the moment the command was sent, so a push that arrived meanwhile keeps its
+    part. A failure of the client's reads to the user as ``command_error`` says;
+    ``refused`` is the translation key of the outlet's refusal when this command has
+    one of its own.
+    """
+
+    def decorate(body: _Body[P]) -> _Command[P]:
+        @wraps(body)
+        async def command(*args: P.args, **kwargs: P.kwargs) -> None:
+            # The entity is the method's first argument (``self``, which a method's
+            # ``**kwargs`` keeps from being typed positional-only here).
+            coordinator = cast("CommandingEntity", args[0]).coordinator
+            try:
+                await coordinator.async_wait_ready()
+                since = coordinator.sequence
+                acknowledged = await body(*args, **kwargs)
+            except IntecularError as err:
+                raise coordinator.command_error(err, refused) from err
+            if acknowledged is not None:
+                coordinator.async_acknowledged(acknowledged, since=since)
+
+        return command
+
+    return decorate if body is None else decorate(body)

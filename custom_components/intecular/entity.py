@@ -1,12 +1,14 @@
-"""The base entity (ids, device, availability, cheap updates), device_command, and adding."""
+"""The base entity (ids, device, availability, cheap updates), and adding entities.
+
+An entity's commands are methods decorated with ``coordinator.device_command``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import wraps
 from operator import attrgetter
-from typing import Any, Concatenate, Final, overload
+from typing import Final
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
@@ -15,7 +17,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import Accessory, IntecularError
+from .api import Accessory
 from .const import DOMAIN
 from .coordinator import IntecularCoordinator
 from .devices import faceplate_identifier
@@ -186,47 +188,6 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
             self._written = written
             self._apply_accessory_name(again=False)
             self.async_write_ha_state()
-
-
-type _Command[E: IntecularEntity, **P] = Callable[Concatenate[E, P], Coroutine[Any, Any, None]]
-
-
-@overload
-def device_command[E: IntecularEntity, **P](command: _Command[E, P], /) -> _Command[E, P]: ...
-
-
-@overload
-def device_command[E: IntecularEntity, **P](
-    *, refused: str
-) -> Callable[[_Command[E, P]], _Command[E, P]]: ...
-
-
-def device_command[E: IntecularEntity, **P](
-    command: _Command[E, P] | None = None, /, *, refused: str | None = None
-) -> _Command[E, P] | Callable[[_Command[E, P]], _Command[E, P]]:
-    """Decorate an entity's command, whose body then calls the client directly.
-
-    The command waits while a reconnect is under way, and a failure of the client's
-    reads to the user as the coordinator's translated error (``command_error``);
-    ``refused`` is the translation key of the outlet's refusal when this command has
-    one of its own. What the outlet acknowledged enters the state as of the moment the
-    command was sent: take ``coordinator.sequence`` before the call and pass it to
-    ``coordinator.async_acknowledged`` as ``since``.
-    """
-
-    def decorate(command: _Command[E, P]) -> _Command[E, P]:
-        @wraps(command)
-        async def run(entity: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
-            coordinator = entity.coordinator
-            try:
-                await coordinator.async_wait_ready()
-                await command(entity, *args, **kwargs)
-            except IntecularError as err:
-                raise coordinator.command_error(err, refused) from err
-
-        return run
-
-    return decorate if command is None else decorate(command)
 
 
 @callback

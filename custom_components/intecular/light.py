@@ -34,13 +34,8 @@ from .api import (
 )
 from .color_math import to_brightness, to_percent
 from .const import DOMAIN
-from .coordinator import IntecularCoordinator
-from .entity import (
-    IntecularEntity,
-    IntecularEntityDescription,
-    async_add_when_reported,
-    device_command,
-)
+from .coordinator import Acknowledged, IntecularCoordinator, device_command
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .runtime import IntecularConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -125,27 +120,26 @@ class IntecularNightlight(IntecularEntity, LightEntity):
     def _fingerprint(self) -> Hashable:
         return self.coordinator.data.nightlight
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
+    @device_command
+    async def async_turn_on(self, **kwargs: Any) -> Acknowledged:
         """Switch on, at the given or the last brightness."""
         light = self.coordinator.data.nightlight
         if ATTR_BRIGHTNESS in kwargs:
             percent = to_percent(kwargs[ATTR_BRIGHTNESS])
         else:
             percent = light.brightness if light is not None and light.brightness else 100
-        await self._set(Nightlight(True, percent))
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch off; the brightness is kept for the next time."""
-        light = self.coordinator.data.nightlight
-        await self._set(Nightlight(False, light.brightness if light is not None else 100))
+        return await self._send(Nightlight(True, percent))
 
     @device_command
-    async def _set(self, light: Nightlight) -> None:
-        sent = self.coordinator.sequence
+    async def async_turn_off(self, **kwargs: Any) -> Acknowledged:
+        """Switch off; the brightness is kept for the next time."""
+        light = self.coordinator.data.nightlight
+        return await self._send(Nightlight(False, light.brightness if light is not None else 100))
+
+    async def _send(self, light: Nightlight) -> Acknowledged:
+        """Set the nightlight; once acknowledged, it shows ``light``."""
         await self.coordinator.client.set_nightlight(light.on, light.brightness)
-        self.coordinator.async_acknowledged(
-            lambda state: replace(state, nightlight=light), since=sent
-        )
+        return lambda state: replace(state, nightlight=light)
 
     async def async_set_effect(self, **kwargs: Any) -> NoReturn:
         """The white nightlight has no effects."""
@@ -281,7 +275,8 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             return current
         return self._last_lit or color_math.lit_again(current)
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
+    @device_command
+    async def async_turn_on(self, **kwargs: Any) -> Acknowledged:
         """Light the array; without arguments as it last was (colour or effect)."""
         current = self._now()
         base = self._base(current)
@@ -307,7 +302,7 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             command = color_math.static_hs(self._selector, current, hs, level)
         if ATTR_BRIGHTNESS in kwargs:
             command = color_math.with_brightness(command, to_percent(kwargs[ATTR_BRIGHTNESS]))
-        await self._send(command)
+        return await self._send(command)
 
     def _effect_command(
         self, current: ColorLight, base: ColorLight, name: str, level: int
@@ -326,21 +321,19 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             brightness=level,
         )
 
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch every LED off (the device keeps the colours)."""
-        await self._send(color_math.turned_off(self._selector, self._now()))
-
     @device_command
-    async def _send(self, command: ColorLight) -> None:
-        """Send a command; show it at once unless the device's own report came first."""
-        sent = self.coordinator.sequence
+    async def async_turn_off(self, **kwargs: Any) -> Acknowledged:
+        """Switch every LED off (the device keeps the colours)."""
+        return await self._send(color_math.turned_off(self._selector, self._now()))
+
+    async def _send(self, command: ColorLight) -> Acknowledged:
+        """Send a command; once acknowledged, the array shows it (unless it reported since)."""
         await self.coordinator.client.set_color_light(command)
-        self.coordinator.async_acknowledged(
-            lambda state: state.with_color_array(command), since=sent
-        )
+        return lambda state: state.with_color_array(command)
 
     # --- actions ---------------------------------------------------------------------
 
+    @device_command
     async def async_set_effect(
         self,
         *,
@@ -350,7 +343,7 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         speed: float | None = None,
         random_colors: bool = False,
         brightness_pct: float | None = None,
-    ) -> None:
+    ) -> Acknowledged:
         """Run an on-device effect with the given (or the current) colours."""
         mode = actions.effect_mode(effect)
         given = actions.colors(rgb_colors, hs_colors)
@@ -368,7 +361,7 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             colors = [_color(hs, level) for hs in given]
         if chosen_speed is None:
             chosen_speed = current.speed if current.speed is not None else color_math.DEFAULT_SPEED
-        await self._send(
+        return await self._send(
             color_math.effect(
                 self._selector,
                 mode,
@@ -379,13 +372,14 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             )
         )
 
+    @device_command
     async def async_set_led_colors(
         self,
         *,
         rgb_colors: Sequence[Any] | None = None,
         hs_colors: Sequence[Any] | None = None,
         brightness_pct: float | None = None,
-    ) -> None:
+    ) -> Acknowledged:
         """Give every LED its own colour (black: that LED is off)."""
         given = actions.check_led_colors(
             actions.colors(rgb_colors, hs_colors), self._selector.led_count
@@ -398,7 +392,7 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             color_math.hs_led(hs, level) if hs is not None else ColorLed(False, level, 0, 0)
             for hs in given
         ]
-        await self._send(color_math.per_led(self._selector, current, leds))
+        return await self._send(color_math.per_led(self._selector, current, leds))
 
 
 def _color(hs: actions.Hs, brightness: int) -> ColorLed:

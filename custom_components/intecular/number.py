@@ -18,12 +18,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import IntecularClient
 from .api.protocol import EFFECT_SPEED_MAX
-from .entity import (
-    IntecularEntity,
-    IntecularEntityDescription,
-    async_add_when_reported,
-    device_command,
-)
+from .coordinator import Acknowledged, device_command
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .runtime import IntecularConfigEntry
 from .settings import (
     NUMBER_SETTINGS,
@@ -141,12 +137,11 @@ class IntecularNumber(IntecularEntity, NumberEntity):
         return self.native_value
 
     @device_command
-    async def async_set_native_value(self, value: float) -> None:
-        """Send the new value to the outlet."""
+    async def async_set_native_value(self, value: float) -> Acknowledged:
+        """Send the new value to the outlet; what it then did, once it acknowledged."""
         description = self.entity_description
         coordinator = self.coordinator
-        sent = coordinator.sequence
         await description.set_fn(coordinator.client, coordinator.data, value)
-        if (apply_fn := description.apply_fn) is not None:
-            # What the outlet acknowledged, unless it reported otherwise since.
-            coordinator.async_acknowledged(lambda state: apply_fn(state, value), since=sent)
+        if (apply_fn := description.apply_fn) is None:
+            return None
+        return lambda state: apply_fn(state, value)

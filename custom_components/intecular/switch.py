@@ -15,13 +15,9 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Accessory, IntecularClient
-from .entity import (
-    IntecularEntity,
-    IntecularEntityDescription,
-    async_add_when_reported,
-    device_command,
-)
+from .api import Accessory, IntecularClient, OutletStates
+from .coordinator import Acknowledged, device_command
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .runtime import IntecularConfigEntry
 from .settings import SWITCH_SETTINGS, Setting, apply_pref, has_pref, pref, write_pref
 from .state import DeviceState
@@ -40,7 +36,11 @@ class IntecularSwitchDescription(IntecularEntityDescription, SwitchEntityDescrip
 
 def _outlet(number: int) -> IntecularSwitchDescription:
     def apply(state: DeviceState, on: bool) -> DeviceState:
-        return state.evolve(outlets=state.outlets.with_outlet(number, on))
+        # Built here (the model's generated constructor): no call into the models.
+        outlets = state.outlets
+        if number == 1:
+            return state.evolve(outlets=OutletStates(on, outlets.outlet_2))
+        return state.evolve(outlets=OutletStates(outlets.outlet_1, on))
 
     return IntecularSwitchDescription(
         key=f"outlet_{number}",
@@ -118,20 +118,21 @@ class IntecularSwitch(IntecularEntity, SwitchEntity):
         self._attr_is_on = on = self.entity_description.is_on_fn(self.coordinator.data)
         return on
 
-    async def async_turn_on(self, **kwargs: Any) -> None:
+    @device_command
+    async def async_turn_on(self, **kwargs: Any) -> Acknowledged:
         """Switch on."""
-        await self._set(True)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch off."""
-        await self._set(False)
+        return await self._switch(True)
 
     @device_command
-    async def _set(self, on: bool) -> None:
+    async def async_turn_off(self, **kwargs: Any) -> Acknowledged:
+        """Switch off."""
+        return await self._switch(False)
+
+    async def _switch(self, on: bool) -> Acknowledged:
+        """Set the switch; what the outlet then did, once it acknowledged."""
         description = self.entity_description
         coordinator = self.coordinator
-        sent = coordinator.sequence
         await description.set_fn(coordinator.client, coordinator.data, on)
-        if (apply_fn := description.apply_fn) is not None:
-            # What the outlet acknowledged, unless it reported otherwise since.
-            coordinator.async_acknowledged(lambda state: apply_fn(state, on), since=sent)
+        if (apply_fn := description.apply_fn) is None:
+            return None
+        return lambda state: apply_fn(state, on)

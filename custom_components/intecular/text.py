@@ -18,12 +18,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Accessory, AccessoryNames
-from .entity import (
-    IntecularEntity,
-    IntecularEntityDescription,
-    async_add_when_reported,
-    device_command,
-)
+from .coordinator import Acknowledged, device_command
+from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .runtime import IntecularConfigEntry
 from .state import DeviceState
 
@@ -116,17 +112,16 @@ class IntecularNameText(IntecularEntity, TextEntity):
         return self.native_value
 
     @device_command
-    async def async_set_value(self, value: str) -> None:
-        """Rename: read the names now, change only this one, write the list back.
+    async def async_set_value(self, value: str) -> Acknowledged:
+        """Rename: read the names now, change only this one, write the list, read it back.
 
         The names are never pushed, so the cached list may miss a rename made in the
-        vendor app since it was read; sending it would undo that rename.
+        vendor app since it was read; sending it would undo that rename. What the
+        outlet holds afterwards is what it read back.
         """
-        coordinator = self.coordinator
-        client = coordinator.client
-        sent = coordinator.sequence
+        client = self.coordinator.client
         current = await client.get_accessory_names()
         new = AccessoryNames({**current.names, self.entity_description.named: value})
         await client.set_accessory_names(new)
-        coordinator.async_acknowledged(lambda state: replace(state, names=new), since=sent)
-        await coordinator.async_read_names()
+        stored = await client.get_accessory_names()
+        return lambda state: replace(state, names=stored)

@@ -112,10 +112,6 @@ class OutletStates:
         """State of outlet 1 or 2."""
         return self.outlet_1 if outlet == 1 else self.outlet_2
 
-    def with_outlet(self, outlet: int, on: bool) -> OutletStates:
-        """A copy with outlet 1 or 2 switched ``on``; ``replace`` costs ten times more."""
-        return OutletStates(on, self.outlet_2) if outlet == 1 else OutletStates(self.outlet_1, on)
-
 
 # --- device information (12) ------------------------------------------------------
 
