@@ -56,17 +56,7 @@ def _report(path: CallPath) -> str:
 @pytest.mark.parametrize(
     "pushes_first",
     [
-        pytest.param(
-            False,
-            id="reply_first",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the switch the acknowledgement wakes reads its state through "
-                "api/models.py and its accessory name back in entity.py, and the wait "
-                "for entities not yet reported (entity.py) asks light.py and number.py "
-                "at every change: the push path's own changes remove all three",
-            ),
-        ),
+        pytest.param(False, id="reply_first"),
         pytest.param(True, id="push_first"),
     ],
 )
