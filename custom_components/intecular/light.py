@@ -333,7 +333,9 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
 
     # --- actions ---------------------------------------------------------------------
 
-    @device_command
+    # Each action checks its input first, then runs as a command: bad input gets its own
+    # error at once, not after the wait for the link.
+
     async def async_set_effect(
         self,
         *,
@@ -343,14 +345,25 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
         speed: float | None = None,
         random_colors: bool = False,
         brightness_pct: float | None = None,
-    ) -> Acknowledged:
+    ) -> None:
         """Run an on-device effect with the given (or the current) colours."""
         mode = actions.effect_mode(effect)
         given = actions.colors(rgb_colors, hs_colors)
         if given is not None:
             actions.check_effect_colors(mode, given)
-        chosen_speed = actions.speed(speed)
-        level = actions.brightness(brightness_pct)
+        await self._run_effect(
+            mode, given, actions.speed(speed), random_colors, actions.brightness(brightness_pct)
+        )
+
+    @device_command
+    async def _run_effect(
+        self,
+        mode: ColorMode,
+        given: Sequence[actions.Hs] | None,
+        speed: int | None,
+        random_colors: bool,
+        level: int | None,
+    ) -> Acknowledged:
         current = self._now()
         base = self._base(current)
         if level is None:
@@ -359,32 +372,29 @@ class IntecularColorLight(IntecularEntity, LightEntity, RestoreEntity):
             colors = [replace(c, brightness=level) for c in color_math.effect_colors(base, mode)]
         else:
             colors = [_color(hs, level) for hs in given]
-        if chosen_speed is None:
-            chosen_speed = current.speed if current.speed is not None else color_math.DEFAULT_SPEED
+        if speed is None:
+            speed = current.speed if current.speed is not None else color_math.DEFAULT_SPEED
         return await self._send(
             color_math.effect(
-                self._selector,
-                mode,
-                colors,
-                speed=chosen_speed,
-                random=random_colors,
-                brightness=level,
+                self._selector, mode, colors, speed=speed, random=random_colors, brightness=level
             )
         )
 
-    @device_command
     async def async_set_led_colors(
         self,
         *,
         rgb_colors: Sequence[Any] | None = None,
         hs_colors: Sequence[Any] | None = None,
         brightness_pct: float | None = None,
-    ) -> Acknowledged:
+    ) -> None:
         """Give every LED its own colour (black: that LED is off)."""
         given = actions.check_led_colors(
             actions.colors(rgb_colors, hs_colors), self._selector.led_count
         )
-        level = actions.brightness(brightness_pct)
+        await self._light_leds(given, actions.brightness(brightness_pct))
+
+    @device_command
+    async def _light_leds(self, given: Sequence[actions.Hs], level: int | None) -> Acknowledged:
         current = self._now()
         if level is None:
             level = color_math.look(self._base(current)).brightness or 100

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
@@ -25,7 +28,7 @@ from custom_components.intecular.api import Callback, ColorMode
 from custom_components.intecular.const import DOMAIN
 from simulator import SimulatedOutlet
 
-from .common import wait_until
+from .common import coordinator_of, wait_until
 from .lighting import (
     AURA_LIGHT,
     EFFECTS,
@@ -278,3 +281,32 @@ def test_effects_and_actions_are_translated() -> None:
     for service in ("set_effect", "set_led_colors"):
         assert set(services[service]["fields"]) == set(strings["services"][service]["fields"])
         assert icons["services"][service]["service"].startswith("mdi:")
+
+
+@pytest.mark.parametrize("variant", ["aura"])
+@pytest.mark.parametrize(
+    ("service", "data", "key"),
+    [
+        ("set_effect", {"effect": "rainbow", "speed": 500}, "value_out_of_range"),
+        ("set_led_colors", {"hs_colors": [[0, 100]] * 8}, "wrong_led_count"),
+    ],
+)
+async def test_bad_input_is_refused_at_once_while_the_link_is_down(
+    hass: HomeAssistant,
+    *,
+    init_integration: MockConfigEntry,
+    simulator: SimulatedOutlet,
+    service: str,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """Bad input during an outage: its own translated error at once, not the wait for
+    the link (an hour here) nor "not connected" after it."""
+    coordinator = coordinator_of(init_integration)
+    with patch("custom_components.intecular.link.UNAVAILABLE_GRACE", timedelta(hours=1)):
+        await simulator.stop()
+        await wait_until(hass, lambda: not coordinator.client.connected)
+        async with asyncio.timeout(10):  # a hang detector, not a speed limit
+            with pytest.raises(ServiceValidationError) as err:
+                await action(hass, service, AURA_LIGHT, **data)
+    assert err.value.translation_key == key
