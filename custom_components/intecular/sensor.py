@@ -309,10 +309,9 @@ class IntecularSensor(IntecularEntity, SensorEntity):
             return parts
         return parts - {"sensors"} | {f"sensors.{name}" for name in fields}
 
-    @property
-    def available(self) -> bool:
+    def _shown_available(self) -> bool:
         """Unavailable while the faceplate is, the reading is missing or not valid."""
-        if not super().available or (readings := self.coordinator.data.sensors) is None:
+        if not super()._shown_available() or (readings := self.coordinator.data.sensors) is None:
             return False
         description = self.entity_description
         if getattr(readings, description.field) is None and (
@@ -321,8 +320,7 @@ class IntecularSensor(IntecularEntity, SensorEntity):
             return False
         return description.valid is None or getattr(readings, description.valid) is not False
 
-    @property
-    def native_value(self) -> StateType:
+    def _reading(self) -> StateType:
         """The reading; unknown while its accuracy is 0 (calibration in progress)."""
         if (readings := self.coordinator.data.sensors) is None:
             return None
@@ -338,4 +336,6 @@ class IntecularSensor(IntecularEntity, SensorEntity):
         return value
 
     def _fingerprint(self) -> Hashable:
-        return self.native_value
+        # Set as the entity model's own value: the state write calls nothing back.
+        self._attr_native_value = value = self._reading()
+        return value
