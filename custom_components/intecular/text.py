@@ -17,7 +17,8 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Accessory, AccessoryNames
+from .api import Accessory, AccessoryNames, IntecularError
+from .const import LOGGER
 from .coordinator import Acknowledged, device_command
 from .entity import IntecularEntity, IntecularEntityDescription, async_add_when_reported
 from .runtime import IntecularConfigEntry
@@ -117,11 +118,17 @@ class IntecularNameText(IntecularEntity, TextEntity):
 
         The names are never pushed, so the cached list may miss a rename made in the
         vendor app since it was read; sending it would undo that rename. What the
-        outlet holds afterwards is what it read back.
+        outlet holds afterwards is what it read back; once it acknowledged the list, a
+        read-back that fails leaves the list it acknowledged (it holds the new name, and
+        the next read of the names corrects anything else).
         """
         client = self.coordinator.client
         current = await client.get_accessory_names()
         new = AccessoryNames({**current.names, self.entity_description.named: value})
         await client.set_accessory_names(new)
-        stored = await client.get_accessory_names()
+        try:
+            stored = await client.get_accessory_names()
+        except IntecularError as err:
+            LOGGER.debug("Reading the names back after a rename failed: %s", err)
+            stored = new
         return lambda state: replace(state, names=stored)
