@@ -93,13 +93,17 @@ class Link[R]:
         reader.add_done_callback(self._read_ended)
 
     def _read_ended(self, reader: asyncio.Task[None]) -> None:
-        """Keep why the socket dropped (``listen`` raises it); its end is always seen."""
+        """Keep why the socket dropped (``listen`` raises it); its end is always seen.
+
+        A fault in reading (no dropped connection) closed the socket too: it is why.
+        """
         if reader.cancelled() or (err := reader.exception()) is None:
             return
         if isinstance(err, IntecularConnectionError):
             self.last_error = str(err)
             LOGGER.debug("%s", err)
         else:
+            self.last_error = f"reading the socket failed: {err!r}"
             LOGGER.error("Reading the socket of %s failed", self._entry.title, exc_info=err)
 
     @callback
