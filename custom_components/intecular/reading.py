@@ -153,11 +153,17 @@ async def read_part(client: IntecularClient, part: Part, *, background: bool = F
 
 
 def with_part(state: DeviceState, part: Part, value: Any) -> DeviceState:
-    """The state with one part replaced (the same object when it is unchanged)."""
+    """The state with one part replaced (the same object when it is unchanged).
+
+    Sensor readings read are a report of the faceplate's, like a push of them: its
+    sensors are fresh again even when the readings did not change.
+    """
+    if part is Part.SENSORS:
+        if state.sensors == value and state.sensors_fresh:
+            return state
+        return replace(state, sensors=value, sensors_fresh=True)
     if getattr(state, part.value) == value:
         return state
-    if part is Part.SENSORS:
-        return replace(state, sensors=value, sensors_fresh=True)
     changed: DeviceState = replace(state, **{part.value: value})
     return changed
 

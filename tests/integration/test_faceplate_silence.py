@@ -14,13 +14,15 @@ from unittest.mock import patch
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.intecular.api import SensorReadings
 from custom_components.intecular.watchdog import Watchdog
 from simulator import SimulatedOutlet
 
-from .common import wait_until
+from .common import coordinator_of, wait_until
 
 TEMPERATURE = "sensor.invisdeco_pro_e7c4_temperature"
 
@@ -224,4 +226,32 @@ async def test_faceplate_reporting_every_20_s_stays_available_then_goes(
         # Three usual intervals (the shortest report was 17 s): not at 15 s, nor much later.
         assert silence >= 3 * min(gaps) * 0.9, (silence, gaps)
         assert silence <= 3 * max(gaps) + 10 * SCALE, (silence, gaps)
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+@pytest.mark.parametrize("variant", ["pro"])
+async def test_a_quiet_faceplate_that_answers_a_read_is_back(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: SimulatedOutlet
+) -> None:
+    """The faceplate went quiet, then answers a re-read with the readings it had: its
+    sensors are available again, though no push follows (the answer is its report)."""
+
+    def shown() -> str | None:
+        return None if (state := hass.states.get(TEMPERATURE)) is None else state.state
+
+    with patch("custom_components.intecular.coordinator.SENSOR_SILENCE_TIMEOUT", 0.3):
+        config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await wait_until(hass, lambda: shown() not in (None, STATE_UNAVAILABLE, STATE_UNKNOWN))
+        reading = shown()
+        await wait_until(hass, lambda: shown() == STATE_UNAVAILABLE)
+
+        assert await async_setup_component(hass, "homeassistant", {})
+        pushes: list[SensorReadings] = []
+        coordinator_of(config_entry).add_push_listener(pushes.append, kinds=(SensorReadings,))
+        await hass.services.async_call(
+            "homeassistant", "update_entity", {"entity_id": TEMPERATURE}, blocking=True
+        )
+        await wait_until(hass, lambda: shown() == reading)
+        assert not pushes  # no push brought it back
         assert await hass.config_entries.async_unload(config_entry.entry_id)
