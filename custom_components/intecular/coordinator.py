@@ -522,9 +522,14 @@ class IntecularCoordinator(DataUpdateCoordinator[DeviceState]):
     @callback
     def _apply_part(self, part: Part, value: Any, since: int) -> None:
         """What a read of one optional part found (``PartReader``)."""
+        self._change(lambda state: with_part(state, part, value), since=since)
         if part is Part.SENSORS:
             self._sensor_watchdog.feed()
-        self._change(lambda state: with_part(state, part, value), since=since)
+            if not self.data.sensors_fresh:
+                # The answer is the faceplate's report as it arrives, whenever the read
+                # went out: a silence declared meanwhile is over (the readings themselves
+                # still yield to newer ones).
+                self._change(lambda state: replace(state, sensors_fresh=True))
 
     @callback
     def _parts_due(self) -> list[Part] | None:
