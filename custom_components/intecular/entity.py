@@ -107,7 +107,7 @@ class IntecularEntity(CoordinatorEntity[IntecularCoordinator]):
         Set as ``_attr_available`` whenever the entity is woken (a change of availability
         wakes it: the faceplate's parts are among those it reads, the outlet's outage
         and return wake every entity), and read by ``available``. A subclass with more
-        to say overrides ``available`` on top of it (``super().available and ...``).
+        to say extends this (the sensors do), or ``available`` on top of it.
         """
         coordinator = self.coordinator
         if not coordinator.last_update_success:
